@@ -1,0 +1,41 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a step they call.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+CLI := $(VENV)/bin/juesuan-qa
+STAMP := $(VENV)/.installed
+CORPUS ?= corpus
+
+.PHONY: install model index run test lint eval bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	# torch before anything that depends on it: this exact version is a CPU wheel on disk.
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+model: install
+	$(CLI) prepare-model
+
+index: model
+	$(CLI) ingest $(CORPUS)
+
+run: index
+	$(CLI) serve
+
+test: model
+	$(PY) -m pytest -q
+
+lint: install
+	$(VENV)/bin/ruff check src tests benchmarks app.py
+
+eval: index
+	$(CLI) eval evals/seed.jsonl
+
+bench: index
+	$(PY) benchmarks/bench_seed.py
+
+clean:
+	rm -rf index .pytest_cache

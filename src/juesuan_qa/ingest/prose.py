@@ -1,0 +1,94 @@
+"""Prose → passages for retrieval, and the figures its sentences state.
+
+Chunks follow sentence boundaries and never cross a heading; each glossary entry
+(名词解释) is its own chunk so a definition is retrieved whole. Sentences that state
+figures (增减额, 增长率, 占比, 年初预算 …) also become TextFigures, so a figure that lives
+only in the prose is answered exactly and cited to its sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from juesuan_qa.records import Locator, Passage, TextFigure
+from juesuan_qa.textutil import split_sentences
+
+CHUNK_CHARS = 260  # about two or three disclosure sentences: one idea, still quotable
+GLOSSARY_HEADING = "名词解释"
+_FIGURE = re.compile(
+    r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万元|亿元|元|%|％|个|人次|人|辆|台|套|批次|次|家|篇|期|分)"
+)
+_CLAUSE_BREAK = re.compile(r"[，,；;：:。、（(）)]")
+
+
+def chunk_text(text: str, limit: int = CHUNK_CHARS) -> list[str]:
+    """Group whole sentences into chunks of about `limit` characters."""
+    chunks: list[str] = []
+    current = ""
+    for sentence in split_sentences(text):
+        if current and len(current) + len(sentence) > limit:
+            chunks.append(current)
+            current = ""
+        current += sentence
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def make_passages(doc_id: str, heading: tuple[str, ...], paragraphs: list[tuple[int, str]],
+                  kind: str = "prose") -> list[Passage]:
+    """Passages from consecutive paragraphs under one heading; glossary entries stay single."""
+    passages: list[Passage] = []
+    if GLOSSARY_HEADING in "".join(heading):
+        for line, text in paragraphs:
+            passages.append(Passage(f"{doc_id}:{line}", doc_id, heading, text, line, line, kind="glossary"))
+        return passages
+    buffer: list[tuple[int, str]] = []
+
+    def flush() -> None:
+        if not buffer:
+            return
+        joined = "".join(text for _, text in buffer)
+        for k, chunk in enumerate(chunk_text(joined)):
+            first = _line_of(buffer, joined, chunk)
+            passages.append(Passage(f"{doc_id}:{buffer[0][0]}:{k}", doc_id, heading, chunk,
+                                    first, buffer[-1][0], kind=kind))
+        buffer.clear()
+
+    for line, text in paragraphs:
+        buffer.append((line, text))
+        if sum(len(t) for _, t in buffer) > CHUNK_CHARS:
+            flush()
+    flush()
+    return passages
+
+
+def _line_of(buffer: list[tuple[int, str]], joined: str, chunk: str) -> int:
+    """The source line where a chunk starts, so its citation points at the right line."""
+    start = joined.find(chunk)
+    offset = 0
+    for line, text in buffer:
+        if offset + len(text) > start:
+            return line
+        offset += len(text)
+    return buffer[-1][0]
+
+
+def extract_figures(passage: Passage) -> list[TextFigure]:
+    """Every figure with a unit stated in a passage, with the clauses that say what it is."""
+    figures: list[TextFigure] = []
+    for sentence in split_sentences(passage.text):
+        for match in _FIGURE.finditer(sentence):
+            value = float(match.group(1).replace(",", ""))
+            unit = match.group(2).replace("％", "%")
+            if unit == "亿元":
+                value, unit = value * 10000, "万元"
+            clauses = _CLAUSE_BREAK.split(sentence[: match.start()])
+            before = "".join(clauses[-2:]) if len(clauses[-1]) < 4 else clauses[-1]
+            after = _CLAUSE_BREAK.split(sentence[match.end():])[0]
+            context = f"{before}|{after}"  # the clause that names the figure may follow it (6个项目自评为优)
+            figures.append(TextFigure(
+                value=value, unit=unit, context=context.strip(), sentence=sentence, heading=passage.heading,
+                loc=Locator(passage.doc_id, None, passage.section, line=passage.line_start, quote=sentence),
+            ))
+    return figures

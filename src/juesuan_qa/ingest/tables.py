@@ -1,0 +1,332 @@
+"""Tables → facts: one fact per figure, with its row, column, unit and source line.
+
+Layouts are recognised from the header text, never from a table's position or its
+公开NN label: two-sided totals tables (收入 | 支出, split at the second 项目 header),
+multi-group tables (several 科目代码 column groups side by side, as in the basic
+expenditure detail), subject-code tables (科目代码 / 科目名称 then figures), label
+tables with 行次 (the statistics table), and header-only tables printed as 本表无数据.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from juesuan_qa.ingest.blocks import Block, Row
+from juesuan_qa.records import Fact, Locator
+from juesuan_qa.textutil import fold, is_subject_code, norm_label, parse_number
+
+TABLE_CODE = re.compile(r"(公开\s*\d{1,2}\s*表|预算\s*\d{1,2}\s*表|表\s*\d{1,2})")
+UNIT = re.compile(r"单位\s*[:：]\s*(万元|元|千元)")
+NO_DATA = "本表无数据"
+_COLUMN_NUMBER_ROW = {"栏次"}
+_TOTAL_PREFERENCE = ("合计", "小计", "金额", "决算数", "统计数")
+
+
+@dataclass
+class TableSection:
+    """A table title with everything printed under it until the next heading."""
+
+    title: str
+    line: int
+    code: str = ""
+    unit: str = "万元"
+    rows: list[Row] = field(default_factory=list)
+    notes: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def no_data(self) -> bool:
+        return any(NO_DATA in text for _, text in self.notes)
+
+
+def collect_section(title: Block, body: list[Block]) -> TableSection:
+    section = TableSection(title=title.text, line=title.line)
+    for block in body:
+        if block.kind == "table":
+            section.rows.extend(block.rows)
+            continue
+        text = block.text
+        code = TABLE_CODE.search(text)
+        if code and not section.code and len(text) <= 12:
+            section.code = fold(code.group(1))
+        unit = UNIT.search(text)
+        if unit:
+            section.unit = unit.group(1)
+        if text.startswith(("注", "说明")) or NO_DATA in text:
+            section.notes.append((block.line, text))
+    return section
+
+
+def read_table(section: TableSection, doc_id: str) -> list[Fact]:
+    """All facts of one table section, whatever its layout."""
+    rows = [r for r in section.rows if any(r.cells)]
+    if not rows:
+        return []
+    header_cells = [c for r in rows[:4] for c in r.cells]
+    if sum(1 for c in rows_first_header(rows) if c == "项目") >= 2:
+        return _two_sided(section, rows, doc_id)
+    if any(sum(1 for c in r.cells if c == "科目代码") >= 2 for r in rows[:4]):
+        return _groups(section, rows, doc_id)
+    if "科目代码" in header_cells:
+        return _coded(section, rows, doc_id)
+    if any(r.cells and r.cells[0] == "项目" for r in rows[:4]) or "行次" in header_cells:
+        return _labelled(section, rows, doc_id, part="")
+    if section.no_data:
+        return _header_only(section, rows, doc_id)
+    return _labelled(section, rows, doc_id, part="")
+
+
+def rows_first_header(rows: list[Row]) -> list[str]:
+    """The first row that names columns (项目 …), where two-sided tables repeat 项目."""
+    for row in rows[:4]:
+        if "项目" in row.cells:
+            return row.cells
+    return []
+
+
+# ---- helpers shared by the layouts ----
+
+
+def _fact(section: TableSection, doc_id: str, row: Row, *, part: str, label: str, code: str,
+          column: str, cell: str, unit: str | None = None) -> Fact | None:
+    value = parse_number(cell)
+    empty = cell.strip() == ""
+    if value is None and not empty:
+        return None  # "——" and text mean "not applicable", not zero
+    return Fact(
+        table=section.code or section.title,
+        title=section.title,
+        part=part,
+        row=label,
+        code=code,
+        column=column,
+        value=value if value is not None else 0.0,
+        unit=unit or _row_unit(label, section.unit),
+        empty=empty,
+        loc=Locator(doc_id, section.code or None, section.title, line=row.line, page=row.page, quote=row.raw),
+    )
+
+
+def _row_unit(label: str, table_unit: str) -> str:
+    """Counts printed inside an amount table carry their own unit in the label."""
+    folded = fold(label)
+    if "(辆)" in folded or folded.endswith("用车") or "车辆数" in folded:
+        return "辆"
+    if "设备" in folded and "以上" in folded:
+        return "台"
+    return table_unit
+
+
+def _column_paths(header_rows: list[list[str]], start: int, width: int) -> dict[int, tuple[str, ...]]:
+    """Column header paths from stacked header rows, a parent group forward-filled over its children.
+
+    The lowest non-empty header names the column and the cells above it (filled across their
+    span) are its parents: (本年支出, 基本支出). A leaf of 小计 stands for its parent itself.
+    """
+    filled: list[list[str]] = []
+    for cells in header_rows:
+        row, last = [], ""
+        for i in range(width):
+            cell = fold(cells[i]) if i < len(cells) else ""
+            if i >= start and cell:
+                last = cell
+            row.append(cell or (last if i >= start else ""))
+        filled.append(row)
+    paths: dict[int, tuple[str, ...]] = {}
+    for i in range(start, width):
+        own = [fold(cells[i]) if i < len(cells) else "" for cells in header_rows]
+        levels = [k for k, cell in enumerate(own) if cell]
+        if not levels:
+            continue
+        leaf = own[levels[-1]]
+        parents = [filled[k][i] for k in range(levels[-1]) if filled[k][i] and filled[k][i] != leaf]
+        parents = list(dict.fromkeys(parents))
+        paths[i] = tuple(parents) if leaf == "小计" and parents else (*parents, leaf)
+    return paths
+
+
+def _column_labels(header_rows: list[list[str]], start: int, width: int) -> dict[int, str]:
+    """Column labels as "parent/leaf" (本年支出/基本支出), or the leaf alone."""
+    return {i: "/".join(path[-2:]) for i, path in _column_paths(header_rows, start, width).items()}
+
+
+def _split_header(rows: list[Row], is_data) -> tuple[list[list[str]], list[Row]]:
+    header: list[list[str]] = []
+    for index, row in enumerate(rows):
+        if is_data(row):
+            return header, rows[index:]
+        if row.cells and row.cells[0] not in _COLUMN_NUMBER_ROW:
+            header.append(row.cells)
+    return header, []
+
+
+def _dedupe_label(label: str, seen: set[str], parent: str) -> tuple[str, bool]:
+    """A label printed twice in one table part is a sub-row: qualify it with its parent row.
+
+    The parent is the last row above whose label was not itself a repeat
+    (年初财政拨款结转和结余 → its 一般公共预算财政拨款 sub-row).
+    """
+    key = norm_label(label)
+    if key in seen and parent:
+        return f"{norm_label(parent)}/{key}", True
+    seen.add(key)
+    return label, False
+
+
+# ---- layouts ----
+
+
+def _two_sided(section: TableSection, rows: list[Row], doc_id: str) -> list[Fact]:
+    """收入 | 支出 side by side: split at the second 项目 header, read each side as a label table."""
+    header = rows_first_header(rows)
+    split = [i for i, c in enumerate(header) if c == "项目"][1]
+    side_names = ["收入", "支出"]
+    for row in rows[:2]:
+        names = [fold(c) for c in row.cells if c]
+        if len(names) == 2 and "项目" not in names:
+            side_names = names
+    facts: list[Fact] = []
+    for side, (lo, hi) in zip(side_names, [(0, split), (split, None)], strict=True):
+        sliced = [Row(r.line, r.cells[lo:hi], r.raw, r.page) for r in rows]
+        facts.extend(_labelled(section, sliced, doc_id, part=side))
+    return facts
+
+
+def _labelled(section: TableSection, rows: list[Row], doc_id: str, part: str) -> list[Fact]:
+    """Rows of label, optional 行次, figures. A lone label row opens a new part (一、政府采购情况)."""
+    facts: list[Fact] = []
+    columns: dict[int, str] = {}
+    seen: set[str] = set()
+    parent = ""
+    current_part = part
+    for row in rows:
+        cells = row.cells
+        first = cells[0] if cells else ""
+        if first == "项目":
+            columns = {i: label for i, label in _column_labels([cells], 1, len(cells)).items() if label != "行次"}
+            continue
+        if first in _COLUMN_NUMBER_ROW or not first:
+            continue
+        figures = [c for c in cells[1:] if c]
+        if not columns or (not figures and not part and len(cells) > 1 and _is_section_title(first)):
+            if not part:
+                current_part = norm_label(first)
+                seen, parent = set(), ""
+                continue
+            if not columns:
+                continue
+        label, repeated = _dedupe_label(first, seen, parent)
+        for index, column in columns.items():
+            cell = cells[index] if index < len(cells) else ""
+            fact = _fact(section, doc_id, row, part=current_part, label=label, code="", column=column, cell=cell)
+            if fact:
+                facts.append(fact)
+        parent = parent if repeated else first
+    return facts
+
+
+def _is_section_title(label: str) -> bool:
+    return bool(re.match(r"^[一二三四五六七八九十]+、", label))
+
+
+def _coded(section: TableSection, rows: list[Row], doc_id: str) -> list[Fact]:
+    """科目代码 | 科目名称 | figures…; the 合计 row has no code."""
+
+    def is_data(row: Row) -> bool:
+        first = row.cells[0] if row.cells else ""
+        return is_subject_code(first) or norm_label(first) in ("合计", "总计")
+
+    header, data = _split_header(rows, is_data)
+    width = max(len(r.cells) for r in rows)
+    columns = _column_labels(header, 2, width)
+    facts: list[Fact] = []
+    for row in data:
+        code = row.cells[0] if is_subject_code(row.cells[0]) else ""
+        label = row.cells[1] if code and len(row.cells) > 1 else row.cells[0]
+        if not label:
+            continue
+        for index, column in columns.items():
+            cell = row.cells[index] if index < len(row.cells) else ""
+            fact = _fact(section, doc_id, row, part="", label=label, code=code, column=column, cell=cell)
+            if fact:
+                facts.append(fact)
+    return facts
+
+
+def _groups(section: TableSection, rows: list[Row], doc_id: str) -> list[Fact]:
+    """Several (科目代码, 科目名称, figure) groups side by side, e.g. 人员经费 | 公用经费 ×3.
+
+    Total rows (人员经费合计 … 公用经费合计) have no code and may put the figure in a
+    later group's column, so they are read by pairing each label with the next figure.
+    """
+    code_row = next(r for r in rows if sum(1 for c in r.cells if c == "科目代码") >= 2)
+    starts = [i for i, c in enumerate(code_row.cells) if c == "科目代码"]
+    value_label = fold(code_row.cells[starts[0] + 2]) if len(code_row.cells) > starts[0] + 2 else "金额"
+    group_row = rows[rows.index(code_row) - 1].cells if rows.index(code_row) > 0 else []
+    names, last = [], ""
+    for start in starts:
+        name = fold(group_row[start]) if start < len(group_row) else ""
+        last = name or last
+        names.append(last)
+    facts: list[Fact] = []
+    for row in rows[rows.index(code_row) + 1:]:
+        cells = row.cells
+        if any(is_subject_code(cells[s]) for s in starts if s < len(cells)):
+            for start, name in zip(starts, names, strict=True):
+                if start >= len(cells) or not is_subject_code(cells[start]):
+                    continue
+                cell = cells[start + 2] if start + 2 < len(cells) else ""
+                fact = _fact(section, doc_id, row, part=name, label=cells[start + 1], code=cells[start],
+                             column=value_label, cell=cell)
+                if fact:
+                    facts.append(fact)
+            continue
+        facts.extend(_pair_labels(section, doc_id, row, starts, names, value_label))
+    return facts
+
+
+def _pair_labels(section: TableSection, doc_id: str, row: Row, starts: list[int], names: list[str],
+                 column: str) -> list[Fact]:
+    facts: list[Fact] = []
+    cells = row.cells
+    for i, cell in enumerate(cells):
+        if not cell or parse_number(cell) is not None:
+            continue
+        figure = next((c for c in cells[i + 1:] if c), "")
+        group = max((k for k, s in enumerate(starts) if s <= i), default=0)
+        if parse_number(figure) is None:
+            figure = ""
+        fact = _fact(section, doc_id, row, part=names[group], label=cell, code="", column=column, cell=figure)
+        if fact:
+            facts.append(fact)
+    return facts
+
+
+def _header_only(section: TableSection, rows: list[Row], doc_id: str) -> list[Fact]:
+    """A table printed with headers only and 本表无数据: every item is zero, cited to the note.
+
+    Items are the column headers (合计, 因公出国（境）费 …) under their groups (预算数 | 决算数).
+    """
+    header = [r.cells for r in rows if not all(parse_number(c) is not None or not c for c in r.cells)]
+    width = max(len(r.cells) for r in rows)
+    note_line, note = next((line, text) for line, text in section.notes if NO_DATA in text)
+    facts = []
+    anchor = Row(note_line, [], note)
+    for path in _column_paths(header, 0, width).values():
+        group = path[0] if len(path) > 1 else "金额"
+        fact = _fact(section, doc_id, anchor, part="", label=path[-1], code="", column=group, cell="")
+        if fact:
+            facts.append(fact)
+    return facts
+
+
+def default_column(columns: list[str]) -> str:
+    """The column a question means when it names none: the table's total column."""
+    for preferred in _TOTAL_PREFERENCE:
+        for column in columns:
+            if column.split("/")[-1] == preferred or column == preferred:
+                return column
+    for column in columns:
+        if "合计" in column:
+            return column
+    return columns[0]

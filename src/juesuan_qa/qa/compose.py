@@ -1,0 +1,145 @@
+"""Readings → the answer record: the markdown a person reads, its values and citations.
+
+Every figure written here comes from a Fact or TextFigure passed in, and each gets
+the citation number of its source. Nothing in this module invents a number.
+"""
+
+from __future__ import annotations
+
+from juesuan_qa.ingest.projects import SHEET_TABLE
+from juesuan_qa.records import Answer, Citation, Document, Fact, Passage, TextFigure, Value
+from juesuan_qa.textutil import format_amount, norm_label
+
+EMPTY_NOTE = "（表中该栏为空，按决算公开惯例即为0）"
+
+
+def _doc_fields(documents: dict[str, Document], doc_id: str) -> dict:
+    doc = documents.get(doc_id)
+    return {"doc": doc_id, "title": doc.title if doc else "", "department": doc.department if doc else "",
+            "year": doc.year if doc else None}
+
+
+def cite_fact(fact: Fact, documents: dict[str, Document]) -> Citation:
+    row = f"{fact.part}/{fact.row}" if fact.part and fact.table == SHEET_TABLE else fact.row
+    return Citation(**_doc_fields(documents, fact.loc.doc_id), table=fact.loc.table, section=fact.loc.section,
+                    row=row, column=fact.column, page=fact.loc.page, line=fact.loc.line, quote=fact.loc.quote)
+
+
+def cite_figure(figure: TextFigure, documents: dict[str, Document]) -> Citation:
+    return Citation(**_doc_fields(documents, figure.loc.doc_id), table=None, section=figure.loc.section,
+                    row=None, column=None, page=figure.loc.page, line=figure.loc.line, quote=figure.sentence)
+
+
+def cite_passage(passage: Passage, sentence: str, documents: dict[str, Document]) -> Citation:
+    return Citation(**_doc_fields(documents, passage.doc_id), table=None, section=passage.section, row=None,
+                    column=None, page=None, line=passage.line_start, quote=sentence)
+
+
+def who(documents: dict[str, Document], doc_id: str) -> str:
+    doc = documents.get(doc_id)
+    if not doc:
+        return ""
+    return f"{doc.department}{doc.year or ''}年度{doc.kind or ''}"
+
+
+def fact_label(fact: Fact) -> str:
+    """How a fact is named in an answer: the row, with the column when it is not the total."""
+    row = norm_label(fact.row)
+    if fact.table == SHEET_TABLE:
+        return f"{fact.part}·{row}·{fact.column}"
+    column = fact.column.split("/")[-1]
+    if column in ("金额", "合计", "小计", "决算数", "统计数", "本年收入合计", "本年支出合计", "本年支出") \
+            or column == row:
+        return f"{fact.part}{row}" if fact.part in ("收入", "支出") and row in ("总计", "合计") else row
+    return f"{row}·{column}"
+
+
+def where(fact: Fact) -> str:
+    if fact.table == SHEET_TABLE:
+        return f"《{fact.title}》"
+    code = f"{fact.loc.table} " if fact.loc.table else ""
+    return f"{code}{fact.title}"
+
+
+def table_answer(question: str, facts: list[Fact], documents: dict[str, Document]) -> Answer:
+    """One or several readings from tables; several means the question is ambiguous."""
+    values, citations, lines = [], [], []
+    for n, fact in enumerate(facts, start=1):
+        label = fact_label(fact)
+        values.append(Value(fact.value, fact.unit, label))
+        citations.append(cite_fact(fact, documents))
+        code = f"（科目代码{fact.code}）" if fact.code else ""
+        empty = EMPTY_NOTE if fact.empty else ""
+        lines.append(f"{label}{code}：**{format_amount(fact.value, fact.unit)}**{empty}，见{where(fact)}。[{n}]")
+    subject = who(documents, facts[0].loc.doc_id)
+    if len(facts) == 1:
+        text = f"{subject}{lines[0]}"
+    else:
+        text = (f"{subject}的“{question.strip('？?')}”有{len(facts)}种读法，口径不同：\n"
+                + "\n".join(f"{n}. {line}" for n, line in enumerate(lines, start=1))
+                + "\n" + _difference(facts))
+    return Answer(question, "table", False, text, values, citations, needs_review=len(facts) > 1)
+
+
+def _difference(facts: list[Fact]) -> str:
+    codes = [f.code for f in facts if f.code]
+    if len(codes) == len(facts) and any(c.startswith("3") for c in codes) and any(not c.startswith("3") for c in codes):
+        return "功能分类科目（2开头，按用途）与经济分类科目（3开头，按性质）是两套口径，数额不同。"
+    tables = {f.title for f in facts}
+    if len(tables) > 1:
+        return "各数出自不同的表，统计口径不同。"
+    return "同一项目在表格与文字说明中所列数额不同，请以原文为准并核对。"
+
+
+def figure_answer(question: str, figures: list[TextFigure], documents: dict[str, Document],
+                  facts: list[Fact] = ()) -> Answer:
+    """Figures stated in prose (optionally beside a table reading that disagrees)."""
+    values, citations, lines = [], [], []
+    n = 0
+    for fact in facts:
+        n += 1
+        values.append(Value(fact.value, fact.unit, fact_label(fact)))
+        citations.append(cite_fact(fact, documents))
+        lines.append(f"表格所列：{fact_label(fact)} **{format_amount(fact.value, fact.unit)}**，见{where(fact)}。[{n}]")
+    for figure in figures:
+        n += 1
+        values.append(Value(figure.value, figure.unit, figure.context.replace("|", "…").strip("…")))
+        citations.append(cite_figure(figure, documents))
+        prefix = "文字说明：" if facts else ""
+        lines.append(f"{prefix}**{format_amount(figure.value, figure.unit)}**。原文：“{figure.sentence}”[{n}]")
+    subject = who(documents, (facts[0].loc.doc_id if facts else figures[0].loc.doc_id))
+    if len(lines) == 1:
+        text = f"{subject}：{lines[0]}"
+    else:
+        text = f"{subject}对此有{len(lines)}个数：\n" + "\n".join(f"{k}. {line}" for k, line in enumerate(lines, 1))
+        text += "\n两处数额不同，请以原文为准并核对。"
+    route = "table" if facts else "text"
+    return Answer(question, route, False, text, values, citations, needs_review=len(lines) > 1)
+
+
+def grade_answer(question: str, project_name: str, grade: str, fact: Fact, documents: dict[str, Document]) -> Answer:
+    text = (f"{who(documents, fact.loc.doc_id)}：{project_name}的绩效自评等级为**{grade}**"
+            f"（总分{fact.value:g}分），见《{fact.title}》。[1]")
+    return Answer(question, "table", False, text, [Value(fact.value, "分", "总分")], [cite_fact(fact, documents)])
+
+
+def passage_answer(question: str, quotes: list, documents: dict[str, Document]) -> Answer:
+    citations, lines = [], []
+    for n, quote in enumerate(quotes, start=1):
+        citations.append(cite_passage(quote.passage, quote.sentence, documents))
+        lines.append(f"> {quote.sentence}[{n}]")
+    subject = who(documents, quotes[0].passage.doc_id)
+    section = quotes[0].passage.section
+    text = f"据{subject}公开文件“{section}”：\n" + "\n".join(lines)
+    return Answer(question, "text", False, text, [], citations)
+
+
+def abstain(question: str, reason: str, coverage: str) -> Answer:
+    text = f"无法回答：{reason}\n目前可查询的公开文件：{coverage}"
+    return Answer(question, "none", True, text, needs_review=True)
+
+
+def coverage_text(documents: dict[str, Document]) -> str:
+    if not documents:
+        return "（索引为空，请先运行 juesuan-qa ingest）"
+    return "；".join(f"{d.department} {d.year or '?'}年度{d.kind}" for d in documents.values())

@@ -1,0 +1,129 @@
+"""The question vocabulary: row labels, subject codes, column labels, table names and
+everyday synonyms, matched longest-first.
+
+Forward maximum matching (the dictionary method FinGLM's finalists used) is enough here:
+terms are short, the vocabulary is built from the indexed tables themselves, and
+a longer term always wins (一般公共预算财政拨款收入 over 一般公共预算财政拨款).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+
+from juesuan_qa.records import Fact
+from juesuan_qa.textutil import fold, norm_label
+
+# Printed table titles differ by region; these name the same tables (alias → title word).
+TABLE_ALIASES: dict[str, str] = {
+    "收支总表": "收入支出决算总表",
+    "收入支出总表": "收入支出决算总表",
+    "财政拨款收支总表": "财政拨款收入支出决算总表",
+    "财政拨款收入支出总表": "财政拨款收入支出决算总表",
+    "收入表": "收入决算表",
+    "支出表": "支出决算表",
+    "基本支出明细表": "一般公共预算财政拨款基本支出决算明细表",
+    "基本支出表": "一般公共预算财政拨款基本支出决算明细表",
+    "三公经费表": "三公",
+    "三公经费支出决算表": "三公",
+    "相关信息统计表": "部门决算公开相关信息统计表",
+    "统计表": "部门决算公开相关信息统计表",
+}
+# Words that name a table by what it covers, not by its full title.
+TABLE_WORDS = ("财政拨款", "一般公共预算财政拨款", "一般公共预算", "政府性基金预算财政拨款", "政府性基金",
+               "国有资本经营预算财政拨款", "国有资本经营", "三公", "政府采购", "机关运行经费", "国有资产占用")
+PART_WORDS = {"收入": "收入", "收入方": "收入", "收入栏": "收入", "支出": "支出", "支出方": "支出", "支出栏": "支出"}
+_CODE = re.compile(r"(?<!\d)(\d{3}|\d{5}|\d{7})(?!\d)")
+
+
+@dataclass(frozen=True)
+class Term:
+    kind: str  # row | column | table | part | synonym
+    text: str  # the folded phrase as matched
+    target: str = ""  # row / column label, table word, or part
+    column: str = ""  # synonym: column it implies
+    table: str = ""  # synonym: table word it implies
+    part: str = ""  # synonym: part it implies
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    terms: tuple[Term, ...]
+
+    @property
+    def text(self) -> str:
+        return self.terms[0].text
+
+
+@dataclass
+class Vocabulary:
+    terms: dict[str, list[Term]] = field(default_factory=dict)
+    longest: int = 1
+
+    def add(self, term: Term) -> None:
+        if len(term.text) < 2:
+            return
+        bucket = self.terms.setdefault(term.text, [])
+        if term not in bucket:
+            bucket.append(term)
+        self.longest = max(self.longest, len(term.text))
+
+    def match(self, question: str) -> list[Mention]:
+        """Forward maximum matching over the folded question."""
+        text = fold(question)
+        mentions: list[Mention] = []
+        i = 0
+        while i < len(text):
+            for size in range(min(self.longest, len(text) - i), 1, -1):
+                found = self.terms.get(text[i:i + size])
+                if found:
+                    mentions.append(Mention(i, i + size, tuple(found)))
+                    i += size
+                    break
+            else:
+                i += 1
+        return mentions
+
+
+def codes_in(question: str) -> list[str]:
+    """Subject codes a question names (201, 20105, 2010504); a year like 2023 is not one."""
+    return _CODE.findall(fold(question))
+
+
+def load_synonyms() -> list[Term]:
+    terms = []
+    text = resources.files("juesuan_qa.data").joinpath("lexicon.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = (line.split("\t") + [""] * 5)[:5]
+        phrase, row, column, table, part = (c.strip() for c in cells)
+        terms.append(Term("synonym", fold(phrase), norm_label(row) if row else "", fold(column), fold(table), part))
+    return terms
+
+
+def build_vocabulary(facts: list[Fact], project_terms: list[str] = ()) -> Vocabulary:
+    vocabulary = Vocabulary()
+    for fact in facts:
+        label = norm_label(fact.row)
+        vocabulary.add(Term("row", label, label))
+        if "/" in label:  # a qualified sub-row is also found by its own name
+            vocabulary.add(Term("row", label.split("/")[-1], label))
+        for piece in fact.column.split("/"):
+            vocabulary.add(Term("column", fold(piece), fold(piece)))
+        title = fold(fact.title)
+        vocabulary.add(Term("table", title, title))
+        if fact.part:
+            vocabulary.add(Term("table", fold(fact.part), fold(fact.part)))
+    for alias, word in TABLE_ALIASES.items():
+        vocabulary.add(Term("table", fold(alias), fold(word)))
+    for word in TABLE_WORDS:
+        vocabulary.add(Term("table", word, word))
+    for word, part in PART_WORDS.items():
+        vocabulary.add(Term("part", word, part))
+    for term in load_synonyms():
+        vocabulary.add(term)
+    return vocabulary

@@ -1,0 +1,86 @@
+"""Narrative questions: retrieve passages, then quote the sentences that answer.
+
+Extractive by design: the answer is the document's own words, each sentence with its
+citation. Sentences are picked by the question terms they contain and by cue words
+for the kind of question (原因/由于 for why, 指 for a definition, 负责 for duties).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from juesuan_qa.qa.figures import question_terms
+from juesuan_qa.qa.router import Slots
+from juesuan_qa.records import Passage
+from juesuan_qa.store.passages import Hit, HybridSearch
+from juesuan_qa.textutil import fold, split_sentences
+
+TOP_K = 5
+MIN_COVERAGE = 0.34  # share of the question's terms the chosen sentences must contain
+_WHY = re.compile(r"为什么|为何|原因|怎么回事|偏差")
+_WHY_CUES = re.compile(r"主要原因|原因是|原因为|由于|因为|因|导致|致|偏差原因")
+_DEFINE = re.compile(r"什么是|是什么|指什么|指的是|含义|意思|定义")
+_DEFINE_CUES = re.compile(r"指|是指|反映")
+_MEASURES = re.compile(r"措施|改进|下一步|建议")
+_MEASURE_CUES = re.compile(r"改进|措施|建议|加强|提高|下一步")
+_GENERIC = {"项目", "晋城", "晋城市", "大数据", "应用", "2023", "单位", "部门"}
+
+
+@dataclass(frozen=True)
+class Quote:
+    passage: Passage
+    sentence: str
+    score: float
+
+
+def _cue(question: str) -> re.Pattern[str] | None:
+    if _WHY.search(question):
+        return _WHY_CUES
+    if _DEFINE.search(question):
+        return _DEFINE_CUES
+    if _MEASURES.search(question):
+        return _MEASURE_CUES
+    return None
+
+
+def retrieve(search: HybridSearch, slots: Slots, sections: set[str] | None = None, k: int = TOP_K) -> list[Hit]:
+    hits = search.search(slots.content or slots.question, k=k * 4, doc_ids=slots.doc_ids)
+    if sections:
+        preferred = [h for h in hits if any(s in h.passage.heading for s in sections)]
+        hits = preferred + [h for h in hits if h not in preferred]
+    return hits[:k]
+
+
+def extract(slots: Slots, hits: list[Hit], max_sentences: int = 2) -> tuple[list[Quote], float]:
+    """The best sentences among the hits and how much of the question they cover."""
+    terms = [t for t in question_terms(slots) if t not in _GENERIC] or question_terms(slots)
+    if not terms:
+        return [], 0.0
+    cue = _cue(slots.content)
+    candidates: list[Quote] = []
+    for rank, hit in enumerate(hits):
+        heading = fold("".join(hit.passage.heading))
+        for sentence in split_sentences(hit.passage.text):
+            folded = fold(sentence)
+            found = [t for t in terms if t in folded or t in heading]
+            if not found:
+                continue
+            score = sum(min(len(t), 4) for t in found) - 0.3 * rank
+            if cue and cue.search(folded):
+                score += 4
+            candidates.append(Quote(hit.passage, sentence, score))
+    candidates.sort(key=lambda q: -q.score)
+    chosen: list[Quote] = []
+    for quote in candidates:
+        if len(chosen) >= max_sentences:
+            break
+        if quote.score < candidates[0].score * 0.6 and chosen:
+            break
+        if all(quote.sentence != c.sentence for c in chosen):
+            chosen.append(quote)
+    text = fold("".join(q.sentence + "".join(q.passage.heading) for q in chosen))
+    weights = {t: min(len(t), 4) for t in terms}
+    coverage = sum(w for t, w in weights.items() if t in text) / (sum(weights.values()) or 1)
+    chosen.sort(key=lambda q: (q.passage.line_start, q.passage.passage_id))
+    return chosen, coverage

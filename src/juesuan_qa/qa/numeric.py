@@ -1,0 +1,142 @@
+"""Slots → the table facts a question asks for.
+
+Each fact of the documents in scope is scored against the question's mentions: a
+named row (or subject code) is required unless only a column or table is named, in
+which case the table's total row is meant (基本支出 → 合计 × 基本支出). The best-scoring
+facts win; if they disagree in value, the question is ambiguous (住房公积金 2210201 in
+the functional tables vs 30113 in the economic one) and every reading is returned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from juesuan_qa.ingest.projects import SHEET_TABLE
+from juesuan_qa.ingest.tables import default_column
+from juesuan_qa.qa.lexicon import Mention
+from juesuan_qa.qa.router import Slots
+from juesuan_qa.records import Fact
+from juesuan_qa.textutil import fold, norm_label
+
+TOTAL_ROWS = ("合计", "总计")
+ROW_SCORE = 10.0
+CODE_SCORE = 12.0
+IMPLICIT_TOTAL_SCORE = 6.0
+COLUMN_SCORE = 5.0
+DEFAULT_COLUMN_SCORE = 2.0
+PART_SCORE = 3.0
+_UNIT_CLASS = {"万元": "money", "元": "money", "%": "percent", "分": "score"}
+
+
+@dataclass(frozen=True)
+class Reading:
+    fact: Fact
+    score: float
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    rows: dict[str, float]  # row label → weight of the mention
+    columns: set[str]
+    tables: dict[str, float]  # table word → bonus
+    parts: set[str]
+    codes: set[str]
+    synonym_columns: set[str]
+
+
+def _wanted(slots: Slots) -> _Wanted:
+    rows: dict[str, float] = {}
+    columns: set[str] = set()
+    tables: dict[str, float] = {}
+    parts: set[str] = set()
+    synonym_columns: set[str] = set()
+    for mention in slots.mentions:
+        for term in mention.terms:
+            if term.kind == "row":
+                rows[term.target] = max(rows.get(term.target, 0.0), ROW_SCORE + len(term.text) / 10)
+            elif term.kind == "column":
+                columns.add(term.target)
+            elif term.kind == "table":
+                tables[term.target] = max(tables.get(term.target, 0.0), min(8.0, len(term.text) / 2))
+            elif term.kind == "part":
+                parts.add(term.target)
+            elif term.kind == "synonym":
+                if term.target:
+                    rows[term.target] = max(rows.get(term.target, 0.0), ROW_SCORE + len(term.text) / 10)
+                if term.table:
+                    tables[term.table] = max(tables.get(term.table, 0.0), 4.0)
+                if term.part:
+                    parts.add(term.part)
+                if term.column:
+                    synonym_columns.add(term.column)
+    return _Wanted(rows, columns, tables, parts, set(slots.codes), synonym_columns)
+
+
+def _columns_by_table(facts: list[Fact]) -> dict[tuple[str, str, str], list[str]]:
+    result: dict[tuple[str, str, str], list[str]] = {}
+    for fact in facts:
+        key = (fact.loc.doc_id, fact.table, fact.part)
+        columns = result.setdefault(key, [])
+        if fact.column not in columns:
+            columns.append(fact.column)
+    return result
+
+
+def score_facts(slots: Slots, facts: list[Fact]) -> list[Reading]:
+    """All facts in scope with a positive match, best first."""
+    wanted = _wanted(slots)
+    if not (wanted.rows or wanted.codes or wanted.columns or wanted.tables):
+        return []
+    scoped = [f for f in facts if f.loc.doc_id in slots.doc_ids and f.table != SHEET_TABLE]
+    columns = _columns_by_table(scoped)
+    tables_with_rows = {(f.loc.doc_id, f.table) for f in scoped if norm_label(f.row) in wanted.rows}
+    readings: list[Reading] = []
+    for fact in scoped:
+        label = norm_label(fact.row)
+        if wanted.codes:
+            if fact.code not in wanted.codes:
+                continue
+            score = CODE_SCORE
+        elif label in wanted.rows or label.split("/")[-1] in wanted.rows and "/" not in label:
+            score = wanted.rows.get(label, 0.0) or wanted.rows[label.split("/")[-1]]
+        elif label in TOTAL_ROWS and (fact.loc.doc_id, fact.table) not in tables_with_rows:
+            score = IMPLICIT_TOTAL_SCORE
+        else:
+            continue
+        leaves = {fold(piece) for piece in fact.column.split("/")}
+        mentioned = (wanted.columns | wanted.synonym_columns) & leaves
+        table_columns = columns[(fact.loc.doc_id, fact.table, fact.part)]
+        if mentioned and mentioned != {label}:
+            score += COLUMN_SCORE
+        elif fact.column == default_column(table_columns):
+            score += DEFAULT_COLUMN_SCORE
+        elif wanted.columns & {fold(c.split("/")[-1]) for c in table_columns}:
+            continue  # the question names another column of this table
+        else:
+            score -= 1.0
+        title = fold(fact.title)
+        part = fold(fact.part)
+        score += max((bonus for word, bonus in wanted.tables.items()
+                      if word in title or (part and word in part)), default=0.0)
+        if fact.part and fact.part in wanted.parts:
+            score += PART_SCORE
+        elif fact.part in ("收入", "支出") and wanted.parts and fact.part not in wanted.parts:
+            score -= PART_SCORE
+        unit_class = _UNIT_CLASS.get(fact.unit, "count")
+        if slots.unit_class in ("count", "percent") and unit_class != slots.unit_class:
+            continue
+        readings.append(Reading(fact, score))
+    readings.sort(key=lambda r: -r.score)
+    return readings
+
+
+def best_readings(readings: list[Reading], minimum: float = IMPLICIT_TOTAL_SCORE) -> list[Reading]:
+    """The top-scoring readings, one per distinct value (document order decides the citation)."""
+    if not readings or readings[0].score < minimum:
+        return []
+    top = readings[0].score
+    best = [r for r in readings if r.score >= top - 1e-9]
+    by_value: dict[tuple[float, str], Reading] = {}
+    for reading in best:
+        by_value.setdefault((round(reading.fact.value, 6), reading.fact.unit), reading)
+    return list(by_value.values())

@@ -1,0 +1,151 @@
+"""Question → slots: which documents, which intent, which unit, which mentions.
+
+No LLM: regexes and dictionaries, in the manner of FinGLM's finalists. Department
+names are matched against the indexed documents, colloquial short forms included
+(大数据局 for 晋城市大数据应用局: the question's characters appear in order in the name);
+an organisation or year the index does not hold is kept as `unknown_*`, so the
+pipeline can abstain unless a sentence of the corpus states exactly that.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from juesuan_qa.qa.lexicon import Mention, Vocabulary, codes_in
+from juesuan_qa.records import Document
+from juesuan_qa.textutil import fold
+
+_ORG = re.compile(r"([\u4e00-\u9fff]{2,16}?(?:委员会|办公室|中心|局|厅|委))(?!建设|运营|项目|服务|平台|费|长)")
+_ORG_START = re.compile(r".*[年的了在是问和与及、，,？?：:“”\"（）()]")
+_ORG_PREFIX = re.compile(r"^(?:请问|下属|所属|本|该|其|我市|全市)")
+_YEAR = re.compile(r"(20\d{2})\s*年")
+_NARRATIVE = re.compile(
+    r"为什么|为何|原因|怎么回事|什么是|是什么|指什么|指的是|含义|意思|定义|做了什么|干什么|做什么|做了哪些|哪些工作|"
+    r"职责|负责什么|管不管|有什么|措施|怎么改进|如何|问题|哪家|哪两|谁|介绍|说明一下|内容")
+_NUMERIC = re.compile(r"多少|几[个辆人次台套分项家篇]?|金额|数额|百分|比例|比重|占比|[^效]率|得分|总分|花了|钱|合计|总计")
+_LIST = re.compile(r"哪些项目|哪几个项目|列出")
+_PERCENT = re.compile(r"百分|比例|比重|占比|率|%|％")
+_COUNT = re.compile(r"几个|多少个|几辆|多少辆|几人|多少人|几次|多少次|几台|多少台|几套|几家|几篇|人次|批次")
+_SCORE = re.compile(r"几分|多少分|得分|总分|分值|分数|打了")
+PROSE_CUES = re.compile(
+    r"比上年|较上年|上年|去年|比20\d{2}|增长|增加|减少|下降|年初预算|完成|占比|占支出|占总|占一般|比例|比重|百分之|"
+    r"执行率|下达|合同|批复|支付|追加|尾款|质保金|中小企业|自评个数|自评了|涉及资金|等级为")
+_PROJECT_NOISE = re.compile(r"项目(费用)?$|费用$")
+
+
+@dataclass
+class Slots:
+    question: str
+    folded: str
+    doc_ids: set[str]
+    years: list[int] = field(default_factory=list)
+    unknown_org: str = ""
+    unknown_year: int | None = None
+    intent: str = "numeric"  # numeric | narrative | list
+    unit_class: str = ""  # percent | count | score | money | ""
+    prose_cue: bool = False
+    mentions: list[Mention] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
+    content: str = ""  # the question without department and year: what is asked
+
+
+def department_aliases(department: str) -> list[str]:
+    """Short forms people use: without the city (大数据应用局) and the name itself."""
+    stripped = re.sub(r"^.{1,4}?[省市县区](?!场|长)", "", department)
+    return [a for a in {department, stripped} if len(a) >= 3]
+
+
+def _is_subsequence(short: str, name: str) -> bool:
+    it = iter(name)
+    return all(ch in it for ch in short)
+
+
+def find_orgs(folded: str) -> list[tuple[int, int, str]]:
+    """Organisation names in a question: (start, end, name), the name cut at a word boundary."""
+    found = []
+    for match in _ORG.finditer(folded):
+        text = match.group(1)
+        head = _ORG_START.match(text)
+        offset = head.end() if head else 0
+        name = _ORG_PREFIX.sub("", text[offset:])
+        if len(name) >= 3:
+            found.append((match.start(1) + offset, match.end(1), name))
+    return found
+
+
+def match_documents(folded: str, documents: list[Document]) -> tuple[set[str], str, list[tuple[int, int]]]:
+    """Documents the question's organisation names point at; an unmatched name is returned as unknown."""
+    matched: set[str] = set()
+    unknown = ""
+    spans = []
+    for start, end, name in find_orgs(folded):
+        hits = {d.doc_id for d in documents
+                if d.department and name[-1] == d.department[-1] and _is_subsequence(name, d.department)
+                and len(set(name) & set(d.department)) >= 3}
+        if hits:
+            matched |= hits
+            spans.append((start, end))
+        else:
+            unknown = unknown or name
+    return matched, unknown, spans
+
+
+def route(question: str, documents: list[Document], vocabulary: Vocabulary) -> Slots:
+    folded = fold(question)
+    matched, unknown_org, spans = match_documents(folded, documents)
+    doc_ids = matched or {d.doc_id for d in documents}
+    years = [int(y) for y in _YEAR.findall(folded)]
+    covered = {d.year for d in documents if d.doc_id in doc_ids}
+    in_scope = [y for y in years if y in covered]
+    unknown_year = next((y for y in years if y not in covered), None)
+    if in_scope:
+        doc_ids = {d.doc_id for d in documents if d.doc_id in doc_ids and d.year in in_scope}
+    content = folded
+    for start, end in sorted(spans, reverse=True):
+        content = content[:start] + content[end:]
+    content = _YEAR.sub("", content)
+    for document in documents:
+        for alias in department_aliases(document.department):
+            content = content.replace(alias, "")
+    slots = Slots(question=question, folded=folded, doc_ids=doc_ids, years=years, unknown_org=unknown_org,
+                  unknown_year=unknown_year, content=content)
+    if _LIST.search(content):
+        slots.intent = "list"
+    elif _NARRATIVE.search(content) and not _COUNT.search(content):
+        slots.intent = "narrative"
+    elif _NUMERIC.search(content) or codes_in(content):
+        slots.intent = "numeric"
+    else:
+        slots.intent = "narrative"
+    if _SCORE.search(content):
+        slots.unit_class = "score"
+    elif _PERCENT.search(content):
+        slots.unit_class = "percent"
+    elif _COUNT.search(content):
+        slots.unit_class = "count"
+    else:
+        slots.unit_class = "money"
+    slots.prose_cue = bool(PROSE_CUES.search(content))
+    slots.mentions = vocabulary.match(content)
+    slots.codes = codes_in(content)
+    return slots
+
+
+def project_core(name: str) -> str:
+    """A project's name without the generic tail (项目费用), for matching what people type."""
+    return _PROJECT_NOISE.sub("", name)
+
+
+def longest_common(a: str, b: str) -> int:
+    """Length of the longest common substring (dynamic programming; names are short)."""
+    best = 0
+    previous = [0] * (len(b) + 1)
+    for ch in a:
+        current = [0] * (len(b) + 1)
+        for j, other in enumerate(b, start=1):
+            if ch == other:
+                current[j] = previous[j - 1] + 1
+                best = max(best, current[j])
+        previous = current
+    return best

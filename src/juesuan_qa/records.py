@@ -1,0 +1,170 @@
+"""The records that flow from ingest to answer.
+
+Every record that can end up in an answer carries its locator (document, table or
+section, line or page, and the exact quote), because an answer is only as good as
+the citation a reader can check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Document:
+    """One disclosure, identified from its own text rather than its file name."""
+
+    doc_id: str
+    title: str
+    department: str
+    year: int | None
+    kind: str  # 决算 | 预算
+    source: str  # path as given to ingest
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Locator:
+    """Where a figure or passage sits in its source, enough to cite it."""
+
+    doc_id: str
+    table: str | None  # 公开NN表 or None for prose
+    section: str  # table title or heading
+    line: int | None = None
+    page: int | None = None
+    quote: str = ""
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One figure of one table cell.
+
+    `empty` marks a blank cell (or a table printed as 本表无数据): the disclosure
+    conventions read it as zero, and answers say so rather than hide it.
+    """
+
+    table: str  # 公开NN表 code as printed, or the title when no code is printed
+    title: str
+    part: str  # side or column group: 收入 / 支出 / 人员经费 / 公用经费 / 政府采购情况 …; "" when none
+    row: str  # row label as printed
+    code: str  # subject code (201, 2010504, 30113) or ""
+    column: str  # column label, parent groups joined by "/"
+    value: float
+    unit: str
+    empty: bool
+    loc: Locator
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A performance indicator line of a project self-evaluation sheet."""
+
+    name: str
+    target: str
+    actual: str
+    weight: float | None
+    score: float | None
+    note: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Project:
+    """A 项目支出绩效自评表, kept whole so list and count questions work."""
+
+    name: str
+    section: str  # the sheet heading, used as citation section
+    budget: float | None  # 全年预算数 (万元)
+    executed: float | None  # 全年执行数 (万元)
+    rate: float | None  # 执行率 (%)
+    score: float | None  # 总分
+    grade: str  # 优 / 良 / 中 / 差
+    indicators: tuple[Indicator, ...]
+    loc: Locator
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrievable chunk of prose with its heading path as context."""
+
+    passage_id: str
+    doc_id: str
+    heading: tuple[str, ...]
+    text: str
+    line_start: int
+    line_end: int
+    kind: str = "prose"  # prose | glossary | project
+
+    @property
+    def section(self) -> str:
+        return self.heading[-1] if self.heading else ""
+
+    def indexed_text(self) -> str:
+        """Text given to the retrievers: the heading path travels with the chunk."""
+        return " > ".join(self.heading) + "\n" + self.text if self.heading else self.text
+
+
+@dataclass(frozen=True)
+class TextFigure:
+    """A figure stated in a prose sentence (增减额, 增长率, 年初预算 …)."""
+
+    value: float
+    unit: str
+    context: str  # the clause just before the figure: what the figure is
+    sentence: str
+    heading: tuple[str, ...]
+    loc: Locator
+
+
+@dataclass
+class Disclosure:
+    """Everything read out of one document, before it is stored."""
+
+    document: Document
+    facts: list[Fact] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+    figures: list[TextFigure] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # table-level remarks such as 本表无数据
+
+
+# ---- the answer record (CONTRACT.md §1) ----
+
+
+@dataclass(frozen=True)
+class Value:
+    value: float
+    unit: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Citation:
+    doc: str
+    title: str
+    department: str
+    year: int | None
+    table: str | None
+    section: str
+    row: str | None
+    column: str | None
+    page: int | None
+    line: int | None
+    quote: str
+
+
+@dataclass
+class Answer:
+    question: str
+    route: str  # table | text | none
+    abstained: bool
+    answer: str
+    values: list[Value] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    elapsed_ms: float = 0.0
+    # Not part of the contract's required fields; extra fields are allowed by it.
+    needs_review: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,58 @@
+"""Small pure helpers for Chinese disclosure text: numbers, labels, sentences."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NUMBER = re.compile(r"^[-−]?\d{1,3}(,\d{3})+(\.\d+)?$|^[-−]?\d+(\.\d+)?$")
+_LABEL_PREFIX = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]\s*|\d+[.、．]\s*|[①-⑳])"
+)
+_SPACE = re.compile(r"\s+")
+
+
+def parse_number(cell: str) -> float | None:
+    """A table cell as a number, or None when it is not one.
+
+    Accepts thousands separators and any number of decimals; "——" and text are not numbers.
+    """
+    text = cell.strip().replace("，", ",").replace("−", "-")
+    if not text or not _NUMBER.match(text):
+        return None
+    return float(text.replace(",", ""))
+
+
+def fold(text: str) -> str:
+    """Fold full-width forms and drop white space, so labels compare as people read them."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("“", "").replace("”", "").replace('"', "")
+    return _SPACE.sub("", text)
+
+
+def norm_label(label: str) -> str:
+    """A row label without its list numbering (一、 (一) 1.) and white space."""
+    return fold(_LABEL_PREFIX.sub("", fold(label)))
+
+
+def format_amount(value: float, unit: str) -> str:
+    """A figure as the disclosure prints it: thousands separators and two decimals for money."""
+    if unit in ("万元", "元"):
+        return f"{value:,.2f}{unit}"
+    if unit == "%":
+        return f"{value:g}%"
+    return f"{value:g}{unit}"
+
+
+_SENTENCE_END = re.compile(r"(?<=[。！？；;!?])")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split Chinese prose after 。！？； keeping the punctuation with its sentence."""
+    parts = [p.strip() for p in _SENTENCE_END.split(text)]
+    return [p for p in parts if p]
+
+
+def is_subject_code(cell: str) -> bool:
+    """Budget subject codes: 3/5/7 digits functional (201, 20105, 2010501), 3/5 economic (301, 30101)."""
+    return bool(re.fullmatch(r"\d{3}(\d{2}){0,2}", cell.strip()))
