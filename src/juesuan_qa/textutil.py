@@ -45,11 +45,17 @@ def format_amount(value: float, unit: str) -> str:
 
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；;!?])")
+_FULL_STOP = re.compile(r"(?<=[。！？!?])")
 
 
-def split_sentences(text: str) -> list[str]:
-    """Split Chinese prose after 。！？； keeping the punctuation with its sentence."""
-    parts = [p.strip() for p in _SENTENCE_END.split(text)]
+def split_sentences(text: str, *, semicolons: bool = True) -> list[str]:
+    """Split Chinese prose after 。！？ (and ； unless told not to), punctuation kept.
+
+    Figures split at semicolons (each clause states one figure); quoted answers do not,
+    because a cause often continues past a semicolon (主要原因是：…；…).
+    """
+    pattern = _SENTENCE_END if semicolons else _FULL_STOP
+    parts = [p.strip() for p in pattern.split(text)]
     return [p for p in parts if p]
 
 

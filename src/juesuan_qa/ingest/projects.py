@@ -114,17 +114,24 @@ def _indicator(row: Row) -> Indicator | None:
 def _narrative(rows: list[Row], doc_id: str, heading: tuple[str, ...]) -> list[Passage]:
     """Long cells (执行情况, 偏差原因, 改进措施 …) as passages labelled by the cell before them."""
     passages: list[Passage] = []
+    previous: list[str] = []
     for row in rows:
         label = ""
-        for cell in row.cells:
+        for index, cell in enumerate(row.cells):
             text = cell.strip()
             if not text:
                 continue
             if len(text) >= _NARRATIVE_MIN and parse_number(text) is None:
+                # a form cell without a label beside it is labelled by the header above it
+                # (年度目标 | 实际完成情况 sit one row up, in the same columns)
+                above = previous[index] if index < len(previous) else ""
+                if not label and above and len(above) < _NARRATIVE_MIN:
+                    label = above
                 path = (*heading, fold(label)) if label else heading
                 for chunk in chunk_text(text):
                     pid = f"{doc_id}:{row.line}:{len(passages)}"
                     passages.append(Passage(pid, doc_id, path, chunk, row.line, row.line, kind="project"))
             elif parse_number(text) is None:
                 label = text
+        previous = [c.strip() for c in row.cells]
     return passages

@@ -18,7 +18,9 @@ GLOSSARY_HEADING = "名词解释"
 _FIGURE = re.compile(
     r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万元|亿元|元|%|％|个|人次|人|辆|台|套|批次|次|家|篇|期|分)"
 )
-_CLAUSE_BREAK = re.compile(r"[，,；;：:。、（(）)]")
+_CLAUSE_BREAK = re.compile(r"(?<!\d)[，,](?!\d)|[，；;：:。、]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+CONTEXT_CJK = 6  # a figure's context reaches back until it names something (占比 alone does not)
 
 
 def chunk_text(text: str, limit: int = CHUNK_CHARS) -> list[str]:
@@ -84,7 +86,11 @@ def extract_figures(passage: Passage) -> list[TextFigure]:
             if unit == "亿元":
                 value, unit = value * 10000, "万元"
             clauses = _CLAUSE_BREAK.split(sentence[: match.start()])
-            before = "".join(clauses[-2:]) if len(clauses[-1]) < 4 else clauses[-1]
+            before = ""
+            for clause in reversed(clauses[-3:]):
+                before = clause + before
+                if len(_CJK.findall(before)) >= CONTEXT_CJK:
+                    break
             after = _CLAUSE_BREAK.split(sentence[match.end():])[0]
             context = f"{before}|{after}"  # the clause that names the figure may follow it (6个项目自评为优)
             figures.append(TextFigure(

@@ -30,9 +30,10 @@ def cite_figure(figure: TextFigure, documents: dict[str, Document]) -> Citation:
                     row=None, column=None, page=figure.loc.page, line=figure.loc.line, quote=figure.sentence)
 
 
-def cite_passage(passage: Passage, sentence: str, documents: dict[str, Document]) -> Citation:
+def cite_passage(passage: Passage, documents: dict[str, Document]) -> Citation:
+    """A passage citation quotes the whole chunk, so the sentence can be read in its context."""
     return Citation(**_doc_fields(documents, passage.doc_id), table=None, section=passage.section, row=None,
-                    column=None, page=None, line=passage.line_start, quote=sentence)
+                    column=None, page=None, line=passage.line_start, quote=passage.text)
 
 
 def who(documents: dict[str, Document], doc_id: str) -> str:
@@ -91,6 +92,19 @@ def _difference(facts: list[Fact]) -> str:
     return "同一项目在表格与文字说明中所列数额不同，请以原文为准并核对。"
 
 
+def sum_answer(question: str, label: str, facts: list[Fact], documents: dict[str, Document]) -> Answer:
+    """A total the table does not print, added up from its cited rows with the sum shown."""
+    decimals = max(len(f"{f.value:.6f}".rstrip("0").split(".")[1]) for f in facts)
+    total = round(sum(f.value for f in facts), max(decimals, 2))
+    unit = facts[0].unit
+    terms = " + ".join(f"{format_amount(f.value, unit)}[{n}]" for n, f in enumerate(facts, start=1))
+    parts = "、".join(f"{norm_label(f.row)}" for f in facts)
+    text = (f"{who(documents, facts[0].loc.doc_id)}{label}（{parts}之和，见{where(facts[0])}）：\n"
+            f"{terms} = **{format_amount(total, unit)}**（表中未列合计，此数由所引各行相加得出）")
+    return Answer(question, "table", False, text, [Value(total, unit, f"{label}（计算）")],
+                  [cite_fact(f, documents) for f in facts])
+
+
 def figure_answer(question: str, figures: list[TextFigure], documents: dict[str, Document],
                   facts: list[Fact] = ()) -> Answer:
     """Figures stated in prose (optionally beside a table reading that disagrees)."""
@@ -126,7 +140,7 @@ def grade_answer(question: str, project_name: str, grade: str, fact: Fact, docum
 def passage_answer(question: str, quotes: list, documents: dict[str, Document]) -> Answer:
     citations, lines = [], []
     for n, quote in enumerate(quotes, start=1):
-        citations.append(cite_passage(quote.passage, quote.sentence, documents))
+        citations.append(cite_passage(quote.passage, documents))
         lines.append(f"> {quote.sentence}[{n}]")
     subject = who(documents, quotes[0].passage.doc_id)
     section = quotes[0].passage.section

@@ -9,6 +9,7 @@ explain most of the question, or the answer is an abstention, not a near miss.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from juesuan_qa.qa.router import Slots
@@ -17,10 +18,23 @@ from juesuan_qa.store.bm25 import tokenize
 from juesuan_qa.textutil import fold
 
 COUNT_UNITS = {"个", "人次", "人", "辆", "台", "套", "批次", "次", "家", "篇", "期"}
-MIN_COVERAGE = 0.6
+MIN_COVERAGE = 0.45
 _QUESTION_WORDS = {"多少", "几个", "几", "是", "了", "有", "多少钱", "百分之几", "百分之多少", "一共", "总共",
                    "比例", "比重", "占", "钱", "实际", "花", "这", "要", "个", "什么"}
 _UNIT_CLASS = {"percent": {"%"}, "score": {"分"}, "money": {"万元", "元"}, "count": COUNT_UNITS}
+# What a figure does to its subject. When the question names one, the figure must do the
+# same (减少 asks for the decrease, not the amount in the same sentence).
+OPERATIONS = {
+    "减少": ("减少", "下降", "降低"), "下降": ("下降", "减少", "降低"), "增加": ("增加", "增长", "上升"),
+    "增长": ("增长", "增加", "上升"), "占比": ("占比", "占", "比重"), "比重": ("占比", "占", "比重"),
+    "比例": ("占比", "占", "比例", "比重", "完成"), "完成": ("完成",), "年初预算": ("年初预算",),
+    "执行率": ("执行率",), "下达": ("下达",), "实际执行": ("实际执行", "执行"), "合同": ("合同",),
+    "追加": ("追加",), "批复": ("批复",), "尾款": ("尾款",), "质保金": ("质保金",), "支付": ("支付",),
+}
+OPERATION_BONUS = 6.0
+# Question words and the words the prose uses for the same thing.
+ALTERNATIVES = {"总支出": ("支出合计", "支出总计"), "总收入": ("收入合计", "收入总计"),
+                "比重": ("占比",), "比例": ("占比", "完成"), "增长率": ("增长",), "花了": ("支出", "执行")}
 
 
 @dataclass(frozen=True)
@@ -31,15 +45,20 @@ class FigureMatch:
 
 
 def question_terms(slots: Slots) -> list[str]:
-    terms = [t for t in tokenize(slots.content) if t not in _QUESTION_WORDS]
+    """Content words of the question; names of the indexed departments say who, not what."""
+    terms = [t for t in tokenize(slots.content) if t not in _QUESTION_WORDS and t not in slots.names]
     terms += [m.text for m in slots.mentions if m.text not in terms]
     return list(dict.fromkeys(terms))
 
 
 def score_figures(slots: Slots, figures: list[TextFigure], *, sections: set[str] | None = None,
                   required: list[str] = ()) -> list[FigureMatch]:
-    """Figures in scope that explain the question, best first."""
-    terms = question_terms(slots)
+    """Figures in scope that explain the question, best first.
+
+    `required` strings (an organisation or year outside the index) must appear in the
+    sentence; they do not count as explaining the question, the other terms must.
+    """
+    terms = [t for t in question_terms(slots) if not any(t in r for r in required)]
     if not terms:
         return []
     scoped = [f for f in figures if f.loc.doc_id in slots.doc_ids
@@ -54,22 +73,38 @@ def score_figures(slots: Slots, figures: list[TextFigure], *, sections: set[str]
     weight = {t: math.log(1 + len(sentences) / (1 + sum(1 for s in sentences if t in s))) * min(len(t), 4)
               for t in terms}
     total = sum(weight.values()) or 1.0
+    asked = [words for op, words in OPERATIONS.items() if op in slots.content]
+    if asked:  # the figure must do what the question asks (减少 …), when any figure does
+        doing = [f for f in scoped if all(any(w in fold(f.context) for w in words) for words in asked)]
+        scoped = doing or scoped
+    years = [f"{y}年" for y in slots.years]
     matches: list[FigureMatch] = []
     for figure in scoped:
         context, sentence = fold(figure.context), fold(figure.sentence)
         heading = fold("".join(figure.heading))
         score = explained = 0.0
+        for words in asked:
+            score += OPERATION_BONUS if any(w in context for w in words) else -OPERATION_BONUS
+        if any(y in context for y in years):
+            score += OPERATION_BONUS
+        elif re.search(r"20\d\d年", context) and years:
+            score -= OPERATION_BONUS
+        before = context.split("|")[0]
+        lead = sentence[:sentence.find(before)] if before and before in sentence else ""
         for term in terms:
-            if term in context:
+            forms = (term, *ALTERNATIVES.get(term, ()))
+            if any(f in context for f in forms):
                 score += 2 * weight[term]
                 explained += weight[term]
-            elif term in sentence:
-                score += weight[term]
+            elif any(f in sentence for f in forms):
+                # a subject named before the figure governs it; one named after it rarely does
+                score += weight[term] * (1.5 if any(f in lead for f in forms) else 0.5)
                 explained += weight[term]
             elif term in heading:
                 score += 0.5 * weight[term]
                 explained += 0.5 * weight[term]
-        if not any(term in context for term in terms):
+        if not any(term in context for term in terms) and not any(
+                any(w in context for w in words) for words in asked):
             continue
         matches.append(FigureMatch(figure, score, explained / total))
     matches.sort(key=lambda m: -m.score)

@@ -25,6 +25,17 @@ _DEFINE_CUES = re.compile(r"指|是指|反映")
 _MEASURES = re.compile(r"措施|改进|下一步|建议")
 _MEASURE_CUES = re.compile(r"改进|措施|建议|加强|提高|下一步")
 _GENERIC = {"项目", "晋城", "晋城市", "大数据", "应用", "2023", "单位", "部门"}
+# Which field of a project sheet answers which kind of question.
+_FIELD_CUES = (
+    (re.compile(r"为什么|为何|原因|偏差|没付|没花|低"), re.compile(r"执行情况|偏差|问题|原因")),
+    (re.compile(r"措施|改进|下一步|建议"), re.compile(r"改进|措施|建议")),
+    (re.compile(r"问题"), re.compile(r"问题")),
+    (re.compile(r"做了什么|做了哪些|干什么|是干|完成了|具体做|内容|编制了|哪家|谁|合作"),
+     re.compile(r"实际完成|实施|产出")),
+    (re.compile(r"效益|效果"), re.compile(r"效益")),
+    (re.compile(r"满意"), re.compile(r"满意")),
+)
+_GLOSSARY_HEAD = re.compile(r"^(?:[一二三四五六七八九十]+、)?(.+?)[：:]")
 
 
 @dataclass(frozen=True)
@@ -52,24 +63,58 @@ def retrieve(search: HybridSearch, slots: Slots, sections: set[str] | None = Non
     return hits[:k]
 
 
-def extract(slots: Slots, hits: list[Hit], max_sentences: int = 2) -> tuple[list[Quote], float]:
-    """The best sentences among the hits and how much of the question they cover."""
-    terms = [t for t in question_terms(slots) if t not in _GENERIC] or question_terms(slots)
+def definitions(passages: list[Passage], slots: Slots) -> list[Hit]:
+    """Glossary entries whose term the question asks about: looked up, not searched for."""
+    if not _DEFINE.search(slots.content):
+        return []
+    found = []
+    for passage in passages:
+        if passage.kind != "glossary" or passage.doc_id not in slots.doc_ids:
+            continue
+        head = _GLOSSARY_HEAD.match(fold(passage.text))
+        if head and head.group(1) in slots.content:
+            found.append(Hit(passage, 1.0, None, None))
+    return found
+
+
+def extract(slots: Slots, hits: list[Hit], project_name: str = "", max_sentences: int = 2
+            ) -> tuple[list[Quote], float]:
+    """The best sentences among the hits and how much of the question they cover.
+
+    When the question names a project, its name says where to look but not what is
+    asked, so its words do not count towards a sentence's score.
+    """
+    name = fold(project_name)
+    terms = [t for t in question_terms(slots) if t not in _GENERIC and t not in name] \
+        or [t for t in question_terms(slots) if t not in name] or question_terms(slots)
     if not terms:
         return [], 0.0
     cue = _cue(slots.content)
+    field_cues = [field for asked, field in _FIELD_CUES if asked.search(slots.content)]
     candidates: list[Quote] = []
+    fielded: set[str] = set()
     for rank, hit in enumerate(hits):
         heading = fold("".join(hit.passage.heading))
-        for sentence in split_sentences(hit.passage.text):
+        label = fold(hit.passage.heading[-1]) if hit.passage.heading else ""
+        bonus = 0.0
+        if hit.passage.kind == "glossary":
+            head = _GLOSSARY_HEAD.match(fold(hit.passage.text))
+            if head and head.group(1) in slots.content:
+                bonus += 8
+        if hit.passage.kind == "project" and any(field.search(label) for field in field_cues):
+            bonus += 5
+            fielded.add(hit.passage.passage_id)
+        for sentence in split_sentences(hit.passage.text, semicolons=False):
             folded = fold(sentence)
             found = [t for t in terms if t in folded or t in heading]
-            if not found:
+            if not found and not bonus:
                 continue
-            score = sum(min(len(t), 4) for t in found) - 0.3 * rank
+            score = sum(min(len(t), 4) for t in found) - 0.3 * rank + bonus
             if cue and cue.search(folded):
                 score += 4
             candidates.append(Quote(hit.passage, sentence, score))
+    if not candidates:
+        return [], 0.0
     candidates.sort(key=lambda q: -q.score)
     chosen: list[Quote] = []
     for quote in candidates:
@@ -79,8 +124,10 @@ def extract(slots: Slots, hits: list[Hit], max_sentences: int = 2) -> tuple[list
             break
         if all(quote.sentence != c.sentence for c in chosen):
             chosen.append(quote)
-    text = fold("".join(q.sentence + "".join(q.passage.heading) for q in chosen))
+    text = fold("".join(q.passage.text + "".join(q.passage.heading) for q in chosen))
     weights = {t: min(len(t), 4) for t in terms}
     coverage = sum(w for t, w in weights.items() if t in text) / (sum(weights.values()) or 1)
+    if name and any(q.passage.passage_id in fielded for q in chosen):
+        coverage = 1.0  # the named project's field that answers this kind of question
     chosen.sort(key=lambda q: (q.passage.line_start, q.passage.passage_id))
     return chosen, coverage

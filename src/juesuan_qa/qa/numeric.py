@@ -140,3 +140,25 @@ def best_readings(readings: list[Reading], minimum: float = IMPLICIT_TOTAL_SCORE
     for reading in best:
         by_value.setdefault((round(reading.fact.value, 6), reading.fact.unit), reading)
     return list(by_value.values())
+
+
+def part_rows_to_sum(slots: Slots, facts: list[Fact]) -> list[Fact]:
+    """The rows to add up when a question names a table part that prints no total of its own
+    (机关运行经费 = 行政单位 + 参照公务员法管理事业单位); empty when that is not the case."""
+    wanted = _wanted(slots)
+    if wanted.rows or wanted.codes:
+        return []
+    words = [w for w in wanted.tables if len(w) >= 4]
+    groups: dict[tuple[str, str, str], list[Fact]] = {}
+    for fact in facts:
+        part = fold(fact.part)
+        if fact.loc.doc_id in slots.doc_ids and part and any(w in part for w in words):
+            groups.setdefault((fact.loc.doc_id, fact.table, fact.part), []).append(fact)
+    for rows in groups.values():
+        if any(norm_label(f.row) in TOTAL_ROWS or norm_label(f.row).endswith("合计") for f in rows):
+            continue
+        column = default_column(list(dict.fromkeys(f.column for f in rows)))
+        chosen = [f for f in rows if f.column == column]
+        if len({f.unit for f in chosen}) == 1:
+            return chosen
+    return []

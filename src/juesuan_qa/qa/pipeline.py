@@ -13,20 +13,20 @@ Order matters and follows the product's first rule, a number is never invented:
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from juesuan_qa.qa import compose
 from juesuan_qa.qa.figures import best_figure, score_figures
 from juesuan_qa.qa.lexicon import Vocabulary
-from juesuan_qa.qa.narrative import MIN_COVERAGE, extract, retrieve
-from juesuan_qa.qa.numeric import best_readings, score_facts
-from juesuan_qa.qa.projects import find_project, resolve
-from juesuan_qa.qa.router import Slots, route
+from juesuan_qa.qa.narrative import MIN_COVERAGE, definitions, extract, retrieve
+from juesuan_qa.qa.numeric import best_readings, part_rows_to_sum, score_facts
+from juesuan_qa.qa.projects import find_project, resolve, wants_grade
+from juesuan_qa.qa.router import Slots, project_core, route, without_name
 from juesuan_qa.records import Answer, Citation, Document, Fact, Project, TextFigure, Value
 from juesuan_qa.store.passages import HybridSearch
 from juesuan_qa.textutil import fold
 
-STRICT_COVERAGE = 0.75  # a figure about an organisation or year outside the index must explain this much
+STRICT_COVERAGE = 0.6  # a figure about an organisation or year outside the index must explain this much
 
 
 @dataclass
@@ -58,7 +58,7 @@ def _answer(corpus: Corpus, question: str) -> Answer:
     if slots.intent == "list":
         return _list_projects(corpus, slots, coverage)
     project = find_project(slots, corpus.projects)
-    if project is not None and slots.intent != "narrative":
+    if project is not None and (slots.intent != "narrative" or wants_grade(slots.content)):
         answer = _project_numeric(corpus, slots, project)
         if answer:
             return answer
@@ -71,23 +71,42 @@ def _answer(corpus: Corpus, question: str) -> Answer:
 
 
 def _outside_index(corpus: Corpus, slots: Slots, coverage: str) -> Answer:
+    """Only a sentence that names the unknown organisation or year may answer."""
     required = []
     if slots.unknown_org:
-        required.append(slots.unknown_org)
+        required.append(_known_suffix(slots.unknown_org, corpus.figures))
     if slots.unknown_year:
         required.append(f"{slots.unknown_year}年")
     if slots.intent == "numeric":
-        match = best_figure(score_figures(slots, corpus.figures, required=required), STRICT_COVERAGE)
+        project = find_project(slots, corpus.projects)
+        sections = {project.section} if project else None
+        match = best_figure(score_figures(slots, corpus.figures, sections=sections, required=required),
+                            STRICT_COVERAGE)
         if match:
             return compose.figure_answer(slots.question, [match.figure], corpus.documents)
     what = "、".join(filter(None, [slots.unknown_org, f"{slots.unknown_year}年" if slots.unknown_year else ""]))
     return compose.abstain(slots.question, f"索引中没有“{what}”的公开文件或相关数据。", coverage)
 
 
+def _known_suffix(name: str, figures: list[TextFigure]) -> str:
+    """The longest tail of an organisation name that the corpus prose mentions (市数字政府服务中心
+    in 批复给下属单位市数字政府服务中心), so a sentence about it can still answer."""
+    sentences = "".join({fold(f.sentence) for f in figures})
+    for start in range(len(name) - 3):
+        if name[start:] in sentences:
+            return name[start:]
+    return name
+
+
 def _numeric(corpus: Corpus, slots: Slots) -> Answer | None:
-    readings = best_readings(score_facts(slots, corpus.facts))
     figure = best_figure(score_figures(slots, corpus.figures))
-    if figure and (slots.prose_cue or not readings):
+    if figure and slots.prose_cue:
+        return compose.figure_answer(slots.question, [figure.figure], corpus.documents)
+    rows = part_rows_to_sum(slots, corpus.facts)
+    if rows:
+        return compose.sum_answer(slots.question, rows[0].part, rows, corpus.documents)
+    readings = best_readings(score_facts(slots, corpus.facts))
+    if figure and not readings:
         return compose.figure_answer(slots.question, [figure.figure], corpus.documents)
     if readings:
         return compose.table_answer(slots.question, [r.fact for r in readings], corpus.documents)
@@ -96,23 +115,42 @@ def _numeric(corpus: Corpus, slots: Slots) -> Answer | None:
 
 def _project_numeric(corpus: Corpus, slots: Slots, project: Project) -> Answer | None:
     found = resolve(slots, project, corpus.facts)
-    if found.grade and found.facts and project.grade:
-        return compose.grade_answer(slots.question, project.name, project.grade, found.facts[0], corpus.documents)
-    sections = {project.section}
+    if found.grade:
+        if found.facts and project.grade:
+            return compose.grade_answer(slots.question, project.name, project.grade, found.facts[0], corpus.documents)
+        return None
+    asked = replace(slots, content=without_name(slots.content, fold(project_core(project.name))))
+    matches = score_figures(asked, corpus.figures, sections={project.section})
+    if found.prose is not None:  # prefer figures the prose names as this field, if there are any
+        matches = [m for m in matches if found.prose.search(fold(m.figure.context))] or matches
+    readings = _close_readings(matches)
     if found.facts:
-        prose = []
-        if found.prose_terms:
-            match = best_figure(score_figures(slots, corpus.figures, sections=sections), 0.0)
-            if match and all(abs(match.figure.value - f.value) > 0.005 for f in found.facts) \
-                    and match.figure.unit == found.facts[0].unit and found.prose_terms in fold(match.figure.context):
-                prose = [match.figure]
-        if prose:
-            return compose.figure_answer(slots.question, prose, corpus.documents, facts=found.facts)
+        differing = [m.figure for m in readings if found.prose is not None
+                     and m.figure.unit == found.facts[0].unit
+                     and all(abs(m.figure.value - f.value) > 0.005 for f in found.facts)]
+        if differing:
+            return compose.figure_answer(slots.question, differing[:1], corpus.documents, facts=found.facts)
         return compose.table_answer(slots.question, found.facts, corpus.documents)
-    match = best_figure(score_figures(slots, corpus.figures, sections=sections), 0.3)
-    if match:
-        return compose.figure_answer(slots.question, [match.figure], corpus.documents)
+    if readings and (found.prose is not None or readings[0].coverage >= 0.3):
+        return compose.figure_answer(slots.question, [m.figure for m in readings], corpus.documents)
     return None
+
+
+def _close_readings(matches: list, spread: float = 0.1, most: int = 3) -> list:
+    """The best figure and any with a different value scoring within `spread` of it: readings
+    of a genuinely ambiguous question (a budget before and after adjustment)."""
+    if not matches:
+        return []
+    top = matches[0].score
+    chosen, values = [], set()
+    for match in matches:
+        if match.score < top - abs(top) * spread or len(chosen) >= most:
+            break
+        key = (round(match.figure.value, 6), match.figure.unit)
+        if key not in values:
+            values.add(key)
+            chosen.append(match)
+    return chosen
 
 
 def _list_projects(corpus: Corpus, slots: Slots, coverage: str) -> Answer:
@@ -141,7 +179,8 @@ def retrieval_hits(corpus: Corpus, question: str, k: int = 5) -> list:
 def _narrative(corpus: Corpus, slots: Slots, project: Project | None, coverage: str) -> Answer:
     sections = {project.section} if project else None
     hits = retrieve(corpus.search, slots, sections)
-    quotes, covered = extract(slots, hits)
+    hits = [*definitions(corpus.search.passages, slots), *hits]
+    quotes, covered = extract(slots, hits, project.name if project else "")
     if not quotes or covered < MIN_COVERAGE:
         return compose.abstain(slots.question, "公开文件中没有找到回答这个问题的段落。", coverage)
     return compose.passage_answer(slots.question, quotes, corpus.documents)

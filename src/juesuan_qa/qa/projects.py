@@ -22,12 +22,13 @@ INDICATOR_OVERLAP = 0.5
 _ACTUAL = re.compile(r"(\d+(?:\.\d+)?)\s*(%|个|人次|人|辆|台|套|次|家|篇|万元|元|平方米)")
 
 # (question pattern, fund column of the sheet, words that name it in the sheet's prose)
-FUND_FIELDS: tuple[tuple[re.Pattern[str], str, str], ...] = (
-    (re.compile(r"执行率"), "执行率", "预算执行率"),
-    (re.compile(r"预算编制数|编制数|年初预算"), "预算编制数", "预算"),
-    (re.compile(r"目标申报数|申报数"), "目标申报数", "申报"),
-    (re.compile(r"全年预算|预算数|预算是多少|预算多少|预算有多少|预算下达|下达|预算"), "全年预算数", "预算下达"),
-    (re.compile(r"执行数|执行了|实际执行|花了|支出了|用了|实际花"), "全年执行数", "实际执行"),
+FUND_FIELDS: tuple[tuple[re.Pattern[str], str, re.Pattern[str]], ...] = (
+    (re.compile(r"执行率"), "执行率", re.compile(r"执行率")),
+    (re.compile(r"预算编制数|编制数|年初预算"), "预算编制数", re.compile(r"年初预算|预算编制")),
+    (re.compile(r"目标申报数|申报数"), "目标申报数", re.compile(r"申报")),
+    (re.compile(r"全年预算|预算数|预算是多少|预算多少|预算有多少|预算下达|下达|预算"), "全年预算数",
+     re.compile(r"预算下达|下达|预算共计|项目预算|全年预算|批复资金|预算为|经费预算")),
+    (re.compile(r"执行数|执行了|实际执行|花了|支出了|用了|实际花"), "全年执行数", re.compile(r"实际执行|执行|支付")),
 )
 _GRADE = re.compile(r"等级|评级|评价结果|自评结果|档次")
 _SCORE = re.compile(r"总分|得分|几分|多少分|打了|分数")
@@ -38,7 +39,7 @@ class ProjectAnswer:
     project: Project
     facts: list[Fact]  # table readings (may be several when the prose disagrees it comes as a figure)
     field: str  # 总分 | 等级 | a fund column | an indicator name | "" (unresolved: ask the prose)
-    prose_terms: str = ""  # words naming the field in the sheet's prose
+    prose: re.Pattern[str] | None = None  # how the sheet's prose names the field
     grade: bool = False
 
 
@@ -62,8 +63,9 @@ def _bigrams(text: str) -> set[str]:
 
 
 def find_indicator(content: str, project: Project) -> Indicator | None:
+    """The indicator the question names, judged on what it says besides the project's name."""
     best, best_overlap = None, 0.0
-    question = _bigrams(content)
+    question = _bigrams(content) - _bigrams(fold(project.name))
     for indicator in project.indicators:
         grams = _bigrams(indicator.name)
         if not grams:
@@ -72,6 +74,10 @@ def find_indicator(content: str, project: Project) -> Indicator | None:
         if overlap > best_overlap:
             best, best_overlap = indicator, overlap
     return best if best_overlap >= INDICATOR_OVERLAP else None
+
+
+def wants_grade(content: str) -> bool:
+    return bool(_GRADE.search(content))
 
 
 def resolve(slots: Slots, project: Project, facts: list[Fact]) -> ProjectAnswer:
@@ -84,7 +90,9 @@ def resolve(slots: Slots, project: Project, facts: list[Fact]) -> ProjectAnswer:
     for pattern, column, prose in FUND_FIELDS:
         if pattern.search(content):
             found = [f for f in sheet if f.row == "资金总额" and f.column == column]
-            return ProjectAnswer(project, found, column, prose_terms=prose)
+            return ProjectAnswer(project, found, column, prose=prose)
+    if "总分" in content:
+        return ProjectAnswer(project, [f for f in sheet if f.row == "总分"], "总分")
     indicator = find_indicator(content, project)
     if indicator is not None:
         rows = [f for f in sheet if f.row == indicator.name]

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from juesuan_qa.qa.lexicon import Mention, Vocabulary, codes_in
+from juesuan_qa.store.bm25 import tokenize
 from juesuan_qa.records import Document
 from juesuan_qa.textutil import fold
 
@@ -48,6 +49,7 @@ class Slots:
     mentions: list[Mention] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)
     content: str = ""  # the question without department and year: what is asked
+    names: frozenset[str] = frozenset()  # words of the indexed department names (who, not what)
 
 
 def department_aliases(department: str) -> list[str]:
@@ -108,8 +110,9 @@ def route(question: str, documents: list[Document], vocabulary: Vocabulary) -> S
     for document in documents:
         for alias in department_aliases(document.department):
             content = content.replace(alias, "")
+    names = frozenset(t for d in documents for t in tokenize(d.department))
     slots = Slots(question=question, folded=folded, doc_ids=doc_ids, years=years, unknown_org=unknown_org,
-                  unknown_year=unknown_year, content=content)
+                  unknown_year=unknown_year, content=content, names=names)
     if _LIST.search(content):
         slots.intent = "list"
     elif _NARRATIVE.search(content) and not _COUNT.search(content):
@@ -149,3 +152,19 @@ def longest_common(a: str, b: str) -> int:
                 best = max(best, current[j])
         previous = current
     return best
+
+
+def without_name(content: str, name: str, minimum: int = 4) -> str:
+    """The question with the part that names a project removed (its words say which project,
+    not what is asked: 需付合同款 is a name, not a question about a 合同)."""
+    best, where = 0, 0
+    previous = [0] * (len(name) + 1)
+    for i, ch in enumerate(content):
+        current = [0] * (len(name) + 1)
+        for j, other in enumerate(name, start=1):
+            if ch == other:
+                current[j] = previous[j - 1] + 1
+                if current[j] > best:
+                    best, where = current[j], i + 1
+        previous = current
+    return content[:where - best] + content[where:] if best >= minimum else content
