@@ -6,7 +6,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -15,7 +15,7 @@ from juesuan_qa import config  # noqa: F401  (offline environment before any mod
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Offline question answering over Chinese government final-account disclosures.")
 
-IndexOption = Annotated[Optional[Path], typer.Option("--index", help="index folder (default: $JUESUAN_INDEX or ./index)")]
+IndexOption = Annotated[Path | None, typer.Option("--index", help="index folder (default: $JUESUAN_INDEX or ./index)")]
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -67,7 +67,7 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="files or folders")]
 
 
 @app.command()
-def ask(question: Annotated[Optional[str], typer.Argument()] = None, index: IndexOption = None,
+def ask(question: Annotated[str | None, typer.Argument()] = None, index: IndexOption = None,
         as_json: Annotated[bool, typer.Option("--json", help="print the answer record as JSON")] = False,
         jsonl: Annotated[bool, typer.Option("--jsonl", help="questions on stdin, one JSON record per line")] = False
         ) -> None:
@@ -89,8 +89,8 @@ def ask(question: Annotated[Optional[str], typer.Argument()] = None, index: Inde
 
 @app.command("eval")
 def eval_command(sets: Annotated[list[Path], typer.Argument(help="eval sets (JSONL)")], index: IndexOption = None,
-                 json_out: Annotated[Optional[Path], typer.Option("--json", help="write the report as JSON")] = None,
-                 md_out: Annotated[Optional[Path], typer.Option("--md", help="write the report as markdown")] = None
+                 json_out: Annotated[Path | None, typer.Option("--json", help="write the report as JSON")] = None,
+                 md_out: Annotated[Path | None, typer.Option("--md", help="write the report as markdown")] = None
                  ) -> None:
     """Score eval sets (CONTRACT.md §2); exits non-zero only when it cannot run."""
     from juesuan_qa.evaluate import EvalSetError, load_cases, render_markdown, render_text, run_eval

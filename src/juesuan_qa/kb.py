@@ -135,36 +135,47 @@ class KnowledgeBase:
             return report
         _domain_terms()
         staging = layout.new_staging(settings.index_dir, copy_live=not rebuild)
-        connection = fact_store.connect(staging / "facts.sqlite")
         embedder = make_embedder(settings.model_dir, settings.model_name, settings.query_prefix, settings.passage_prefix)
+        connection = fact_store.connect(staging / "facts.sqlite")
         client, collection = passage_store.open_collection(staging / "chroma", settings.model_name)
-        fact_store.set_meta(connection, "embedding_model", settings.model_name)
-        for number, path in enumerate(todo, start=1):
-            if progress:
-                progress(number, len(todo), path.name)
-            try:
-                disclosure = read_disclosure(path)
-            except IngestError as error:
-                report.skipped.append((str(path), str(error)))
-                continue
-            except Exception as error:  # a reader bug on one file must not lose the batch
-                log.exception("failed to read %s", path)
-                report.skipped.append((str(path), f"{path.name}: could not be read ({type(error).__name__}: {error})"))
-                continue
-            if not disclosure.document.department or disclosure.document.year is None:
-                report.skipped.append((str(path), f"{path.name}: no department or year found; is it a disclosure?"))
-                continue
-            tokens = [" ".join(tokenize(p.indexed_text())) for p in disclosure.passages]
-            fact_store.save_disclosure(connection, disclosure, tokens)
-            passage_store.delete_document(collection, disclosure.document.doc_id)
-            passage_store.add_passages(collection, embedder, disclosure.passages)
-            connection.commit()
-            report.ingested.append(str(path))
-        connection.commit()
-        connection.close()
-        del collection, client
+        try:
+            fact_store.set_meta(connection, "embedding_model", settings.model_name)
+            for number, path in enumerate(todo, start=1):
+                if progress:
+                    progress(number, len(todo), path.name)
+                disclosure = _read(path, report)
+                if disclosure is None:
+                    continue
+                tokens = [" ".join(tokenize(p.indexed_text())) for p in disclosure.passages]
+                fact_store.save_disclosure(connection, disclosure, tokens)
+                passage_store.delete_document(collection, disclosure.document.doc_id)
+                passage_store.add_passages(collection, embedder, disclosure.passages)
+                connection.commit()
+                report.ingested.append(str(path))
+        finally:
+            # an interrupted ingest leaves only a staging folder, swept by the next ingest;
+            # SQLite is released before the folder is renamed (or it sees the file moved)
+            connection.close()
+            client.close()
         if report.ingested or live is None or rebuild:
             layout.publish(settings.index_dir, staging)
         else:
             layout.sweep(settings.index_dir)  # nothing new: keep the live generation
         return report
+
+
+def _read(path: Path, report: IngestReport):
+    """One file's disclosure, or None with the reason recorded: one bad file never stops a batch."""
+    try:
+        disclosure = read_disclosure(path)
+    except IngestError as error:
+        report.skipped.append((str(path), str(error)))
+        return None
+    except Exception as error:  # a reader bug on one file must not lose the batch
+        log.exception("failed to read %s", path)
+        report.skipped.append((str(path), f"{path.name}: could not be read ({type(error).__name__}: {error})"))
+        return None
+    if not disclosure.document.department or disclosure.document.year is None:
+        report.skipped.append((str(path), f"{path.name}: no department or year found; is it a disclosure?"))
+        return None
+    return disclosure

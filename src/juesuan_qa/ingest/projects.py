@@ -125,9 +125,8 @@ def _narrative(rows: list[Row], doc_id: str, heading: tuple[str, ...]) -> list[P
                 # a form cell without a label beside it is labelled by the header above it
                 # (年度目标 | 实际完成情况 sit one row up, in the same columns)
                 above = previous[index] if index < len(previous) else ""
-                if not label and above and len(above) < _NARRATIVE_MIN:
-                    label = above
-                path = (*heading, fold(label)) if label else heading
+                own = label or (above if len(above) < _NARRATIVE_MIN else "")
+                path = (*heading, fold(own)) if own else heading
                 for chunk in chunk_text(text):
                     pid = f"{doc_id}:{row.line}:{len(passages)}"
                     passages.append(Passage(pid, doc_id, path, chunk, row.line, row.line, kind="project"))

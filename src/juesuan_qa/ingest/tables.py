@@ -329,4 +329,7 @@ def default_column(columns: list[str]) -> str:
     for column in columns:
         if "合计" in column:
             return column
+    for column in columns:  # a group whose parts are printed beside it (本年支出 | 本年支出/基本支出)
+        if any(other.startswith(column + "/") for other in columns):
+            return column
     return columns[0]

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from juesuan_qa.ingest.projects import SHEET_TABLE
 from juesuan_qa.ingest.tables import default_column
-from juesuan_qa.qa.lexicon import Mention
 from juesuan_qa.qa.router import Slots
 from juesuan_qa.records import Fact
 from juesuan_qa.textutil import fold, norm_label
@@ -32,6 +31,7 @@ _UNIT_CLASS = {"万元": "money", "元": "money", "%": "percent", "分": "score"
 class Reading:
     fact: Fact
     score: float
+    implicit: bool = False  # the table's total row, taken because the question named no row
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,7 @@ def score_facts(slots: Slots, facts: list[Fact]) -> list[Reading]:
     readings: list[Reading] = []
     for fact in scoped:
         label = norm_label(fact.row)
+        implicit = False
         if wanted.codes:
             if fact.code not in wanted.codes:
                 continue
@@ -101,6 +102,7 @@ def score_facts(slots: Slots, facts: list[Fact]) -> list[Reading]:
             score = wanted.rows.get(label, 0.0) or wanted.rows[label.split("/")[-1]]
         elif label in TOTAL_ROWS and (fact.loc.doc_id, fact.table) not in tables_with_rows:
             score = IMPLICIT_TOTAL_SCORE
+            implicit = True
         else:
             continue
         leaves = {fold(piece) for piece in fact.column.split("/")}
@@ -125,7 +127,7 @@ def score_facts(slots: Slots, facts: list[Fact]) -> list[Reading]:
         unit_class = _UNIT_CLASS.get(fact.unit, "count")
         if slots.unit_class in ("count", "percent") and unit_class != slots.unit_class:
             continue
-        readings.append(Reading(fact, score))
+        readings.append(Reading(fact, score, implicit))
     readings.sort(key=lambda r: -r.score)
     return readings
 
@@ -136,6 +138,9 @@ def best_readings(readings: list[Reading], minimum: float = IMPLICIT_TOTAL_SCORE
         return []
     top = readings[0].score
     best = [r for r in readings if r.score >= top - 1e-9]
+    if any(not r.fact.empty for r in best):
+        # an empty total of a table without data (政府性基金 本表无数据) is not another reading
+        best = [r for r in best if not (r.implicit and r.fact.empty)]
     by_value: dict[tuple[float, str], Reading] = {}
     for reading in best:
         by_value.setdefault((round(reading.fact.value, 6), reading.fact.unit), reading)

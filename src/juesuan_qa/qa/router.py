@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 
 from juesuan_qa.qa.lexicon import Mention, Vocabulary, codes_in
-from juesuan_qa.store.bm25 import tokenize
 from juesuan_qa.records import Document
+from juesuan_qa.store.bm25 import tokenize
 from juesuan_qa.textutil import fold
 
 _ORG = re.compile(r"([\u4e00-\u9fff]{2,16}?(?:委员会|办公室|中心|局|厅|委))(?!建设|运营|项目|服务|平台|费|长)")

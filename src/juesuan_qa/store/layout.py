@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+import uuid
 from pathlib import Path
 
 POINTER = "CURRENT"
@@ -45,7 +46,7 @@ def new_staging(index_dir: Path, copy_live: bool) -> Path:
     """A staging folder, seeded with the live generation unless we rebuild from nothing."""
     index_dir.mkdir(parents=True, exist_ok=True)
     sweep(index_dir)
-    staging = index_dir / f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}{STAGING_SUFFIX}"
+    staging = index_dir / f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}{STAGING_SUFFIX}"
     live = live_generation(index_dir)
     if copy_live and live is not None:
         shutil.copytree(live, staging)

@@ -1,0 +1,88 @@
+"""Bad input is reported and skipped; re-ingest skips unchanged files; swaps are atomic."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import SEED, hashing_settings
+from juesuan_qa.kb import KnowledgeBase
+from juesuan_qa.store import layout
+
+
+def ingest(paths, index: Path, **kwargs):
+    return KnowledgeBase.ingest(paths, index, settings=hashing_settings(index), **kwargs)
+
+
+def test_broken_files_are_skipped_with_a_reason(tmp_path, corpus_copy):
+    (corpus_copy / "empty.md").write_text("", encoding="utf-8")
+    (corpus_copy / "latin1.md").write_bytes("名称".encode("gb18030") + b"\xff\xfe")
+    (corpus_copy / "notes.md").write_text("# 会议纪要\n\n今天开会。\n", encoding="utf-8")
+    (corpus_copy / "scan.pdf").write_bytes(b"%PDF-1.4 not really")
+    report = ingest([corpus_copy], tmp_path / "index")
+    assert report.ingested == [str(corpus_copy / SEED.name)]
+    reasons = dict(report.skipped)
+    assert "empty file" in reasons[str(corpus_copy / "empty.md")]
+    assert "not UTF-8" in reasons[str(corpus_copy / "latin1.md")]
+    assert "no department or year" in reasons[str(corpus_copy / "notes.md")]
+    assert "unsupported format .pdf" in reasons[str(corpus_copy / "scan.pdf")]
+    assert report.ok
+    kb = KnowledgeBase.open(tmp_path / "index", settings=hashing_settings(tmp_path / "index"))
+    assert [d.department for d in kb.documents] == ["晋城市大数据应用局"]
+
+
+def test_nothing_ingestible_is_not_ok(tmp_path):
+    empty = tmp_path / "e.md"
+    empty.write_text(" \n", encoding="utf-8")
+    report = ingest([empty], tmp_path / "index")
+    assert not report.ok and report.skipped
+
+
+def test_unchanged_files_are_skipped_and_changes_update(tmp_path, corpus_copy):
+    index = tmp_path / "index"
+    ingest([corpus_copy], index)
+    first = layout.live_generation(index)
+    again = ingest([corpus_copy], index)
+    assert again.unchanged and not again.ingested
+    assert layout.live_generation(index) == first  # nothing rewritten
+    seed = corpus_copy / SEED.name
+    seed.write_text(seed.read_text(encoding="utf-8").replace("7,176.23", "7,176.24", 1), encoding="utf-8")
+    changed = ingest([corpus_copy], index)
+    assert changed.ingested == [str(seed)]
+    kb = KnowledgeBase.open(index, settings=hashing_settings(index))
+    assert len(kb.documents) == 1  # updated, not duplicated
+    assert kb.ask("一般公共预算财政拨款收入是多少？").values[0].value == pytest.approx(7176.24)
+
+
+def test_interrupted_ingest_leaves_the_old_index_serving(tmp_path, corpus_copy, monkeypatch):
+    index = tmp_path / "index"
+    ingest([corpus_copy], index)
+    before = layout.live_generation(index)
+    other = tmp_path / "more"
+    other.mkdir()
+    shutil.copy(SEED, other / "copy.md")
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("juesuan_qa.store.passages.add_passages", crash)
+    with pytest.raises(KeyboardInterrupt):
+        ingest([other], index)
+    assert layout.live_generation(index) == before
+    kb = KnowledgeBase.open(index, settings=hashing_settings(index))
+    assert kb.ask("支出总计是多少？").values[0].value == pytest.approx(7176.23)
+    monkeypatch.undo()
+    ingest([other], index)  # the next ingest sweeps the half-written staging folder
+    assert [p.name for p in index.glob("gen-*")] == [layout.live_generation(index).name]
+
+
+def test_index_records_its_model(tmp_path, corpus_copy):
+    from juesuan_qa.config import Settings
+
+    index = tmp_path / "index"
+    ingest([corpus_copy], index)
+    other = Settings(index, Path("/nonexistent"), "another-model", "", "", None, None, None)
+    with pytest.raises(ValueError, match="cannot be mixed"):
+        KnowledgeBase.open(index, settings=other)
