@@ -9,6 +9,7 @@ import ctypes
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -53,8 +54,10 @@ ODD_TEXTS = [
 
 
 @pytest.fixture(scope="module")
-def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return prepare_e5_model(tmp_path_factory.mktemp("e5") / "model")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    root = tmp_path_factory.mktemp("e5")
+    yield prepare_e5_model(root / "model")
+    shutil.rmtree(root, ignore_errors=True)  # 470 MB; pytest would keep the last three runs
 
 
 @pytest.fixture(scope="module")

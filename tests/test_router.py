@@ -77,7 +77,7 @@ def test_ambiguous_name_in_two_classifications(kb):
     answer = kb.ask("住房公积金是多少？")
     values = sorted(v.value for v in answer.values)
     assert values == [pytest.approx(19.69), pytest.approx(84.09)]
-    assert {c.table for c in answer.citations} == {"公开02表", "公开06表"}
+    assert {"公开02表", "公开06表"} <= {c.table for c in answer.citations}
     assert "功能分类" in answer.answer and "经济分类" in answer.answer
 
 

@@ -98,6 +98,9 @@ class Passage:
 
     @property
     def section(self) -> str:
+        """The heading a citation names; a project sheet's field also names its sheet."""
+        if self.kind == "project" and len(self.heading) >= 2:
+            return f"{self.heading[-2]} / {self.heading[-1]}"
         return self.heading[-1] if self.heading else ""
 
     def indexed_text(self) -> str:

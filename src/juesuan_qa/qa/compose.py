@@ -11,6 +11,7 @@ from juesuan_qa.records import Answer, Citation, Document, Fact, Passage, TextFi
 from juesuan_qa.textutil import format_amount, norm_label
 
 EMPTY_NOTE = "（表中该栏为空，按决算公开惯例即为0）"
+MAX_ALSO = 3
 
 
 def _doc_fields(documents: dict[str, Document], doc_id: str) -> dict:
@@ -62,16 +63,32 @@ def where(fact: Fact) -> str:
     return f"{code}{fact.title}"
 
 
-def table_answer(question: str, facts: list[Fact], documents: dict[str, Document]) -> Answer:
-    """One or several readings from tables; several means the question is ambiguous."""
+def table_answer(question: str, facts: list[Fact], documents: dict[str, Document],
+                 also: list[list[Fact]] | None = None) -> Answer:
+    """One or several readings from tables; several means the question is ambiguous.
+
+    `also` holds, per reading, the other tables that print the same figure: cited too,
+    so a reader can check it wherever they look.
+    """
     values, citations, lines = [], [], []
-    for n, fact in enumerate(facts, start=1):
+    also = also or [[] for _ in facts]
+    for fact, same in zip(facts, also, strict=True):
         label = fact_label(fact)
         values.append(Value(fact.value, fact.unit, label))
         citations.append(cite_fact(fact, documents))
+        n = len(citations)
         code = f"（科目代码{fact.code}）" if fact.code else ""
         empty = EMPTY_NOTE if fact.empty else ""
-        lines.append(f"{label}{code}：**{format_amount(fact.value, fact.unit)}**{empty}，见{where(fact)}。[{n}]")
+        line = f"{label}{code}：**{format_amount(fact.value, fact.unit)}**{empty}，见{where(fact)}。[{n}]"
+        tables = []
+        for other in same[:MAX_ALSO]:
+            if other.loc.table in {c.table for c in citations}:
+                continue
+            citations.append(cite_fact(other, documents))
+            tables.append(f"{other.loc.table or other.title}[{len(citations)}]")
+        if tables:
+            line += f"（同一数字亦见于{'、'.join(tables)}）"
+        lines.append(line)
     subject = who(documents, facts[0].loc.doc_id)
     if len(facts) == 1:
         text = f"{subject}{lines[0]}"

@@ -25,13 +25,15 @@ _DEFINE_CUES = re.compile(r"指|是指|反映")
 _MEASURES = re.compile(r"措施|改进|下一步|建议")
 _MEASURE_CUES = re.compile(r"改进|措施|建议|加强|提高|下一步")
 _GENERIC = {"项目", "晋城", "晋城市", "大数据", "应用", "2023", "单位", "部门"}
+_ASKING = {"干什么", "做什么", "什么", "那辆", "哪家", "哪些", "怎么", "怎样", "为什么", "意思", "是不是", "有没有",
+           "是干", "干", "呢", "哪两篇", "哪两", "具体"}
 # Which field of a project sheet answers which kind of question.
 _FIELD_CUES = (
     (re.compile(r"为什么|为何|原因|偏差|没付|没花|低"), re.compile(r"执行情况|偏差|问题|原因")),
     (re.compile(r"措施|改进|下一步|建议"), re.compile(r"改进|措施|建议")),
     (re.compile(r"问题"), re.compile(r"问题")),
-    (re.compile(r"做了什么|做了哪些|干什么|是干|完成了|具体做|内容|编制了|哪家|谁|合作"),
-     re.compile(r"实际完成|实施|产出")),
+    (re.compile(r"哪家|谁|合作|编制了|哪两"), re.compile(r"实际完成|产出")),
+    (re.compile(r"做了什么|做了哪些|干什么|是干|完成了|具体做|内容"), re.compile(r"实际完成|实施|产出")),
     (re.compile(r"效益|效果"), re.compile(r"效益")),
     (re.compile(r"满意"), re.compile(r"满意")),
 )
@@ -56,11 +58,14 @@ def _cue(question: str) -> re.Pattern[str] | None:
 
 
 def retrieve(search: HybridSearch, slots: Slots, sections: set[str] | None = None, k: int = TOP_K) -> list[Hit]:
-    hits = search.search(slots.content or slots.question, k=k * 4, doc_ids=slots.doc_ids)
+    """Hybrid search over the documents in scope; a named project narrows it to that sheet."""
+    query = slots.content or slots.question
     if sections:
-        preferred = [h for h in hits if any(s in h.passage.heading for s in sections)]
-        hits = preferred + [h for h in hits if h not in preferred]
-    return hits[:k]
+        within = {i for i, p in enumerate(search.passages) if any(s in p.heading for s in sections)}
+        hits = search.search(query, k=k * 2, doc_ids=slots.doc_ids, within=within)
+        if hits:
+            return hits
+    return search.search(query, k=k, doc_ids=slots.doc_ids)
 
 
 def definitions(passages: list[Passage], slots: Slots) -> list[Hit]:
@@ -77,7 +82,7 @@ def definitions(passages: list[Passage], slots: Slots) -> list[Hit]:
     return found
 
 
-def extract(slots: Slots, hits: list[Hit], project_name: str = "", max_sentences: int = 2
+def extract(slots: Slots, hits: list[Hit], project_name: str = "", max_sentences: int = 3
             ) -> tuple[list[Quote], float]:
     """The best sentences among the hits and how much of the question they cover.
 
@@ -85,8 +90,8 @@ def extract(slots: Slots, hits: list[Hit], project_name: str = "", max_sentences
     asked, so its words do not count towards a sentence's score.
     """
     name = fold(project_name)
-    terms = [t for t in question_terms(slots) if t not in _GENERIC and t not in name] \
-        or [t for t in question_terms(slots) if t not in name] or question_terms(slots)
+    asked = [t for t in question_terms(slots) if t not in _ASKING]
+    terms = [t for t in asked if t not in _GENERIC and t not in name] or [t for t in asked if t not in name] or asked
     if not terms:
         return [], 0.0
     cue = _cue(slots.content)

@@ -9,6 +9,7 @@ the functional tables vs 30113 in the economic one) and every reading is returne
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from juesuan_qa.ingest.projects import SHEET_TABLE
@@ -24,6 +25,9 @@ IMPLICIT_TOTAL_SCORE = 6.0
 COLUMN_SCORE = 5.0
 DEFAULT_COLUMN_SCORE = 2.0
 PART_SCORE = 3.0
+FLOW_SCORE = 0.5  # 花了 leans to an expenditure table when the same row is in several
+_SPENDING = re.compile(r"花|支出|用于|用了|开支")
+_RECEIVING = re.compile(r"收入|收了|到账")
 _UNIT_CLASS = {"万元": "money", "元": "money", "%": "percent", "分": "score"}
 
 
@@ -32,6 +36,7 @@ class Reading:
     fact: Fact
     score: float
     implicit: bool = False  # the table's total row, taken because the question named no row
+    lean: float = 0.0  # orders equally good readings (花了 → an expenditure table first); never excludes
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,7 @@ def score_facts(slots: Slots, facts: list[Fact]) -> list[Reading]:
         return []
     scoped = [f for f in facts if f.loc.doc_id in slots.doc_ids and f.table != SHEET_TABLE]
     columns = _columns_by_table(scoped)
+    flow = "支出" if _SPENDING.search(slots.folded) else ("收入" if _RECEIVING.search(slots.folded) else "")
     tables_with_rows = {(f.loc.doc_id, f.table) for f in scoped if norm_label(f.row) in wanted.rows}
     readings: list[Reading] = []
     for fact in scoped:
@@ -127,13 +133,15 @@ def score_facts(slots: Slots, facts: list[Fact]) -> list[Reading]:
         unit_class = _UNIT_CLASS.get(fact.unit, "count")
         if slots.unit_class in ("count", "percent") and unit_class != slots.unit_class:
             continue
-        readings.append(Reading(fact, score, implicit))
-    readings.sort(key=lambda r: -r.score)
+        lean = FLOW_SCORE if flow and flow in title else 0.0
+        readings.append(Reading(fact, score, implicit, lean))
+    readings.sort(key=lambda r: (-r.score, -r.lean))
     return readings
 
 
-def best_readings(readings: list[Reading], minimum: float = IMPLICIT_TOTAL_SCORE) -> list[Reading]:
-    """The top-scoring readings, one per distinct value (document order decides the citation)."""
+def best_readings(readings: list[Reading], minimum: float = IMPLICIT_TOTAL_SCORE) -> list[list[Reading]]:
+    """The top-scoring readings grouped by value: one group is one answer, cited to every table
+    that prints it (document order first); several groups mean the question is ambiguous."""
     if not readings or readings[0].score < minimum:
         return []
     top = readings[0].score
@@ -141,9 +149,9 @@ def best_readings(readings: list[Reading], minimum: float = IMPLICIT_TOTAL_SCORE
     if any(not r.fact.empty for r in best):
         # an empty total of a table without data (政府性基金 本表无数据) is not another reading
         best = [r for r in best if not (r.implicit and r.fact.empty)]
-    by_value: dict[tuple[float, str], Reading] = {}
+    by_value: dict[tuple[float, str], list[Reading]] = {}
     for reading in best:
-        by_value.setdefault((round(reading.fact.value, 6), reading.fact.unit), reading)
+        by_value.setdefault((round(reading.fact.value, 6), reading.fact.unit), []).append(reading)
     return list(by_value.values())
 
 

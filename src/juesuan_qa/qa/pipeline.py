@@ -109,7 +109,8 @@ def _numeric(corpus: Corpus, slots: Slots) -> Answer | None:
     if figure and not readings:
         return compose.figure_answer(slots.question, [figure.figure], corpus.documents)
     if readings:
-        return compose.table_answer(slots.question, [r.fact for r in readings], corpus.documents)
+        return compose.table_answer(slots.question, [group[0].fact for group in readings], corpus.documents,
+                                    also=[[r.fact for r in group[1:]] for group in readings])
     return None
 
 
@@ -136,7 +137,7 @@ def _project_numeric(corpus: Corpus, slots: Slots, project: Project) -> Answer |
     return None
 
 
-def _close_readings(matches: list, spread: float = 0.1, most: int = 3) -> list:
+def _close_readings(matches: list, spread: float = 0.25, most: int = 3) -> list:
     """The best figure and any with a different value scoring within `spread` of it: readings
     of a genuinely ambiguous question (a budget before and after adjustment)."""
     if not matches:

