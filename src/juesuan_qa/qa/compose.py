@@ -50,6 +50,9 @@ def fact_label(fact: Fact) -> str:
     if fact.table == SHEET_TABLE:
         return f"{fact.part}·{row}·{fact.column}"
     column = fact.column.split("/")[-1]
+    if row in ("合计", "总计") and fact.part not in ("收入", "支出"):
+        # a bare 合计 says nothing: name what it totals (the part, or the table's subject)
+        row = f"{fact.part or fact.title.removesuffix('表').removesuffix('决算')}{row}"
     if column in ("金额", "合计", "小计", "决算数", "统计数", "本年收入合计", "本年支出合计", "本年支出") \
             or column == row:
         return f"{fact.part}{row}" if fact.part in ("收入", "支出") and row in ("总计", "合计") else row
@@ -155,13 +158,18 @@ def grade_answer(question: str, project_name: str, grade: str, fact: Fact, docum
 
 
 def passage_answer(question: str, quotes: list, documents: dict[str, Document]) -> Answer:
+    """Quoted sentences, one citation per passage, sentences in the order the document has them."""
+    by_passage: dict[str, list] = {}
+    for quote in quotes:
+        by_passage.setdefault(quote.passage.passage_id, []).append(quote)
     citations, lines = [], []
-    for n, quote in enumerate(quotes, start=1):
-        citations.append(cite_passage(quote.passage, documents))
-        lines.append(f"> {quote.sentence}[{n}]")
+    for group in by_passage.values():
+        passage = group[0].passage
+        citations.append(cite_passage(passage, documents))
+        sentences = sorted({q.sentence for q in group}, key=passage.text.find)
+        lines.append(f"> {''.join(sentences)}[{len(citations)}]")
     subject = who(documents, quotes[0].passage.doc_id)
-    section = quotes[0].passage.section
-    text = f"据{subject}公开文件“{section}”：\n" + "\n".join(lines)
+    text = f"据{subject}公开文件“{quotes[0].passage.section}”：\n" + "\n".join(lines)
     return Answer(question, "text", False, text, [], citations)
 
 
