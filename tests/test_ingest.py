@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEED, hashing_settings
+from conftest import SEED, SHARED, hashing_settings
 from juesuan_qa.kb import KnowledgeBase
 from juesuan_qa.store import layout
 
@@ -20,14 +20,14 @@ def test_broken_files_are_skipped_with_a_reason(tmp_path, corpus_copy):
     (corpus_copy / "empty.md").write_text("", encoding="utf-8")
     (corpus_copy / "latin1.md").write_bytes("名称".encode("gb18030") + b"\xff\xfe")
     (corpus_copy / "notes.md").write_text("# 会议纪要\n\n今天开会。\n", encoding="utf-8")
-    (corpus_copy / "scan.pdf").write_bytes(b"%PDF-1.4 not really")
+    (corpus_copy / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0 binary word")
     report = ingest([corpus_copy], tmp_path / "index")
     assert report.ingested == [str(corpus_copy / SEED.name)]
     reasons = dict(report.skipped)
     assert "empty file" in reasons[str(corpus_copy / "empty.md")]
     assert "not UTF-8" in reasons[str(corpus_copy / "latin1.md")]
     assert "no department or year" in reasons[str(corpus_copy / "notes.md")]
-    assert "unsupported format .pdf" in reasons[str(corpus_copy / "scan.pdf")]
+    assert "unsupported format .doc" in reasons[str(corpus_copy / "old.doc")]
     assert report.ok
     kb = KnowledgeBase.open(tmp_path / "index", settings=hashing_settings(tmp_path / "index"))
     assert [d.department for d in kb.documents] == ["晋城市大数据应用局"]
@@ -86,3 +86,20 @@ def test_index_records_its_model(tmp_path, corpus_copy):
     other = Settings(index, Path("/nonexistent"), "another-model", "", "", None, None, None)
     with pytest.raises(ValueError, match="cannot be mixed"):
         KnowledgeBase.open(index, settings=other)
+
+
+BAD = SHARED / "samples" / "bad"
+
+
+@pytest.mark.skipif(not BAD.exists(), reason="shared samples not beside the repo")
+def test_bad_pdfs_are_refused_with_one_line_each_and_the_batch_goes_on(tmp_path, corpus_copy):
+    for sample in BAD.iterdir():
+        shutil.copy(sample, corpus_copy / sample.name)
+    report = ingest([corpus_copy], tmp_path / "index")
+    assert report.ingested == [str(corpus_copy / SEED.name)]
+    reasons = {Path(path).name: reason for path, reason in report.skipped}
+    assert "HTML" in reasons["html-saved-as.pdf"]
+    assert "empty" in reasons["empty.pdf"]
+    assert "truncated" in reasons["truncated-half.pdf"] or "damaged" in reasons["truncated-half.pdf"]
+    assert "no text layer" in reasons["scanned-no-text-layer.pdf"]
+    assert all("\n" not in reason and name in reason for name, reason in reasons.items())

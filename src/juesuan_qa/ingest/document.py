@@ -8,13 +8,14 @@ from pathlib import Path
 from juesuan_qa.ingest.blocks import Block, heading_paths
 from juesuan_qa.ingest.identity import read_identity
 from juesuan_qa.ingest.markdown import read_markdown
+from juesuan_qa.ingest.pdf import read_pdf
 from juesuan_qa.ingest.projects import SHEET_TITLE, read_project
 from juesuan_qa.ingest.prose import extract_figures, make_passages
 from juesuan_qa.ingest.tables import TABLE_CODE, UNIT, collect_section, read_table
 from juesuan_qa.records import Disclosure, Document, Passage
 from juesuan_qa.textutil import fold
 
-READERS = {".md": read_markdown, ".markdown": read_markdown, ".txt": read_markdown}
+READERS = {".md": read_markdown, ".markdown": read_markdown, ".txt": read_markdown, ".pdf": read_pdf}
 _SKIP_HEADINGS = {"目录"}
 
 
@@ -38,6 +39,8 @@ def read_disclosure(path: Path) -> Disclosure:
         blocks = reader(path)
     except UnicodeDecodeError as error:
         raise IngestError(f"{path.name}: not UTF-8 text ({error.reason})") from error
+    except ValueError as error:  # readers say why a file is unreadable in one line
+        raise IngestError(str(error)) from error
     disclosure = build_disclosure(blocks, doc_id=path.stem, source=str(path),
                                   sha256=hashlib.sha256(data).hexdigest())
     if not disclosure.facts and not disclosure.passages:

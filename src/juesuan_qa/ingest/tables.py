@@ -13,14 +13,16 @@ import re
 from dataclasses import dataclass, field
 
 from juesuan_qa.ingest.blocks import Block, Row
+from juesuan_qa.ingest.coded import has_codes, header_rows, read_coded
 from juesuan_qa.records import Fact, Locator
-from juesuan_qa.textutil import fold, is_subject_code, norm_label, parse_number
+from juesuan_qa.textutil import fold, norm_label, parse_number
 
 TABLE_CODE = re.compile(r"(公开\s*\d{1,2}\s*表|预算\s*\d{1,2}\s*表|表\s*\d{1,2})")
 UNIT = re.compile(r"单位\s*[:：]\s*(万元|元|千元)")
 NO_DATA = "本表无数据"
 _COLUMN_NUMBER_ROW = {"栏次"}
 _TOTAL_PREFERENCE = ("合计", "小计", "金额", "决算数", "统计数")
+_MEASURES = {"预算数", "决算数", "金额", "执行数", "预算", "决算"}
 
 
 @dataclass
@@ -39,8 +41,15 @@ class TableSection:
         return any(NO_DATA in text for _, text in self.notes)
 
 
+_LEADING_CODE = re.compile(r"^((?:公开|预算|部门预算)?\d{1,2}表|表[一二三四五六七八九十\d]+|[一二三四五六七八九十]+、|\d+[.、．])")
+
+
 def collect_section(title: Block, body: list[Block]) -> TableSection:
-    section = TableSection(title=title.text, line=title.line)
+    text = fold(title.text)
+    code = _LEADING_CODE.match(text)
+    section = TableSection(title=text[code.end():] if code else text, line=title.line)
+    if code and "表" in code.group(1):
+        section.code = code.group(1)
     for block in body:
         if block.kind == "table":
             section.rows.extend(block.rows)
@@ -65,15 +74,27 @@ def read_table(section: TableSection, doc_id: str) -> list[Fact]:
     header_cells = [c for r in rows[:4] for c in r.cells]
     if sum(1 for c in rows_first_header(rows) if c == "项目") >= 2:
         return _two_sided(section, rows, doc_id)
-    if any(sum(1 for c in r.cells if c == "科目代码") >= 2 for r in rows[:4]):
-        return _groups(section, rows, doc_id)
-    if "科目代码" in header_cells:
+    if has_codes(rows):
         return _coded(section, rows, doc_id)
     if any(r.cells and r.cells[0] == "项目" for r in rows[:4]) or "行次" in header_cells:
         return _labelled(section, rows, doc_id, part="")
-    if section.no_data:
-        return _header_only(section, rows, doc_id)
+    if section.no_data or _figures_below_headers(rows):
+        return _column_items(section, rows, doc_id)
     return _labelled(section, rows, doc_id, part="")
+
+
+def _figures_below_headers(rows: list[Row]) -> bool:
+    """Items named by the column headers, their figures in a row below (the 三公 table)."""
+    numeric = [i for i, r in enumerate(rows) if any(parse_number(c) is not None for c in r.cells)
+               and not _is_column_numbering(r)]
+    return bool(numeric) and numeric == list(range(len(rows) - len(numeric), len(rows))) and len(numeric) <= 2 \
+        and not any(parse_number(c) is None and c for c in rows[numeric[0]].cells)
+
+
+def _is_column_numbering(row: Row) -> bool:
+    """A 栏次 row: 1, 2, 3 … under the headers."""
+    numbers = [parse_number(c) for c in row.cells if c]
+    return len(numbers) >= 3 and numbers == [float(n) for n in range(1, len(numbers) + 1)]
 
 
 def rows_first_header(rows: list[Row]) -> list[str]:
@@ -123,11 +144,14 @@ def _column_paths(header_rows: list[list[str]], start: int, width: int) -> dict[
     The lowest non-empty header names the column and the cells above it (filled across their
     span) are its parents: (本年支出, 基本支出). A leaf of 小计 stands for its parent itself.
     """
+    own_cells = [[fold(cells[i]) if i < len(cells) else "" for i in range(width)] for cells in header_rows]
     filled: list[list[str]] = []
-    for cells in header_rows:
+    for k, cells in enumerate(own_cells):
         row, last = [], ""
         for i in range(width):
-            cell = fold(cells[i]) if i < len(cells) else ""
+            cell = cells[i]
+            if any(own_cells[upper][i] for upper in range(k)):
+                last = ""  # an upper header starts a new span here: a lower label does not carry over
             if i >= start and cell:
                 last = cell
             row.append(cell or (last if i >= start else ""))
@@ -148,16 +172,6 @@ def _column_paths(header_rows: list[list[str]], start: int, width: int) -> dict[
 def _column_labels(header_rows: list[list[str]], start: int, width: int) -> dict[int, str]:
     """Column labels as "parent/leaf" (本年支出/基本支出), or the leaf alone."""
     return {i: "/".join(path[-2:]) for i, path in _column_paths(header_rows, start, width).items()}
-
-
-def _split_header(rows: list[Row], is_data) -> tuple[list[list[str]], list[Row]]:
-    header: list[list[str]] = []
-    for index, row in enumerate(rows):
-        if is_data(row):
-            return header, rows[index:]
-        if row.cells and row.cells[0] not in _COLUMN_NUMBER_ROW:
-            header.append(row.cells)
-    return header, []
 
 
 def _dedupe_label(label: str, seen: set[str], parent: str) -> tuple[str, bool]:
@@ -230,58 +244,19 @@ def _is_section_title(label: str) -> bool:
 
 
 def _coded(section: TableSection, rows: list[Row], doc_id: str) -> list[Fact]:
-    """科目代码 | 科目名称 | figures…; the 合计 row has no code."""
+    """Subject-code tables, one group or several side by side (see ingest.coded)."""
 
-    def is_data(row: Row) -> bool:
-        first = row.cells[0] if row.cells else ""
-        return is_subject_code(first) or norm_label(first) in ("合计", "总计")
+    def make(row: Row, part: str, label: str, code: str, column: str, cell: str) -> Fact | None:
+        return _fact(section, doc_id, row, part=part, label=label, code=code, column=column, cell=cell)
 
-    header, data = _split_header(rows, is_data)
-    width = max(len(r.cells) for r in rows)
-    columns = _column_labels(header, 2, width)
-    facts: list[Fact] = []
-    for row in data:
-        code = row.cells[0] if is_subject_code(row.cells[0]) else ""
-        label = row.cells[1] if code and len(row.cells) > 1 else row.cells[0]
-        if not label:
-            continue
-        for index, column in columns.items():
-            cell = row.cells[index] if index < len(row.cells) else ""
-            fact = _fact(section, doc_id, row, part="", label=label, code=code, column=column, cell=cell)
-            if fact:
-                facts.append(fact)
-    return facts
-
-
-def _groups(section: TableSection, rows: list[Row], doc_id: str) -> list[Fact]:
-    """Several (科目代码, 科目名称, figure) groups side by side, e.g. 人员经费 | 公用经费 ×3.
-
-    Total rows (人员经费合计 … 公用经费合计) have no code and may put the figure in a
-    later group's column, so they are read by pairing each label with the next figure.
-    """
-    code_row = next(r for r in rows if sum(1 for c in r.cells if c == "科目代码") >= 2)
-    starts = [i for i, c in enumerate(code_row.cells) if c == "科目代码"]
-    value_label = fold(code_row.cells[starts[0] + 2]) if len(code_row.cells) > starts[0] + 2 else "金额"
-    group_row = rows[rows.index(code_row) - 1].cells if rows.index(code_row) > 0 else []
-    names, last = [], ""
-    for start in starts:
-        name = fold(group_row[start]) if start < len(group_row) else ""
-        last = name or last
-        names.append(last)
-    facts: list[Fact] = []
-    for row in rows[rows.index(code_row) + 1:]:
-        cells = row.cells
-        if any(is_subject_code(cells[s]) for s in starts if s < len(cells)):
-            for start, name in zip(starts, names, strict=True):
-                if start >= len(cells) or not is_subject_code(cells[start]):
-                    continue
-                cell = cells[start + 2] if start + 2 < len(cells) else ""
-                fact = _fact(section, doc_id, row, part=name, label=cells[start + 1], code=cells[start],
-                             column=value_label, cell=cell)
-                if fact:
-                    facts.append(fact)
-            continue
-        facts.extend(_pair_labels(section, doc_id, row, starts, names, value_label))
+    facts, layout, leftover = read_coded(rows, make, _column_labels)
+    starts = [g.code_columns[0] if g.code_columns else g.name_column for g in layout]
+    names = [g.name for g in layout]
+    header, _ = header_rows(rows)
+    first = layout[0].value_columns[0] if layout and layout[0].value_columns else 0
+    column = _column_labels(header, first, first + 1).get(first, "金额")
+    for row in leftover:
+        facts.extend(_pair_labels(section, doc_id, row, starts, names, column))
     return facts
 
 
@@ -302,23 +277,32 @@ def _pair_labels(section: TableSection, doc_id: str, row: Row, starts: list[int]
     return facts
 
 
-def _header_only(section: TableSection, rows: list[Row], doc_id: str) -> list[Fact]:
-    """A table printed with headers only and 本表无数据: every item is zero, cited to the note.
+def _column_items(section: TableSection, rows: list[Row], doc_id: str) -> list[Fact]:
+    """Items named by column headers (合计, 因公出国（境）费 …) under or over 预算数/决算数.
 
-    Items are the column headers (合计, 因公出国（境）费 …) under their groups (预算数 | 决算数).
+    The figures are the row below the headers; a table printed as 本表无数据 has none, and
+    every item is then zero, cited to the note.
     """
-    header = [r.cells for r in rows if not all(parse_number(c) is not None or not c for c in r.cells)]
+    header = [r.cells for r in rows if not any(parse_number(c) is not None for c in r.cells)
+              and not _is_column_numbering(r)]
+    values = [r for r in rows if any(parse_number(c) is not None for c in r.cells) and not _is_column_numbering(r)]
     width = max(len(r.cells) for r in rows)
-    note_line, note = next((line, text) for line, text in section.notes if NO_DATA in text)
+    if values:
+        source = values[0]
+    else:
+        note_line, note = next(((line, text) for line, text in section.notes if NO_DATA in text), (section.line, ""))
+        source = Row(note_line, [], note)
     facts = []
-    anchor = Row(note_line, [], note)
-    for path in _column_paths(header, 0, width).values():
-        group = path[0] if len(path) > 1 else "金额"
-        fact = _fact(section, doc_id, anchor, part="", label=path[-1], code="", column=group, cell="")
+    for index, path in _column_paths(header, 0, width).items():
+        measures = [p for p in path if p in _MEASURES]
+        items = [p for p in path if p not in _MEASURES]
+        item = items[-1] if items else path[-1]
+        column = measures[-1] if measures else (path[0] if len(path) > 1 else "金额")
+        cell = source.cells[index] if index < len(source.cells) else ""
+        fact = _fact(section, doc_id, source, part="", label=item, code="", column=column, cell=cell)
         if fact:
             facts.append(fact)
     return facts
-
 
 def default_column(columns: list[str]) -> str:
     """The column a question means when it names none: the table's total column."""

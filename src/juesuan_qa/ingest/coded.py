@@ -1,0 +1,145 @@
+"""Subject-code tables: 科目代码 | 科目名称 | figures…, alone or as several groups side by side.
+
+Regions print the code in one column (2010504) or split into 类 | 款 | 项 columns
+(201 | 05 | 04, Shanghai); either way the code is read as one string. Column roles come
+from the header text (科目代码/科目编码/类/款/项 → code, 科目名称/项目 → name, the rest →
+figures); a table with k name columns is k groups of equal width (人员经费 | 公用经费 ×3).
+Rows without a code and without a figure are repeated headers or notes and are skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from juesuan_qa.ingest.blocks import Row
+from juesuan_qa.records import Fact
+from juesuan_qa.textutil import fold, is_subject_code, norm_label, parse_number
+
+CODE_PARTS = {"类", "款", "项"}
+_COLUMN_NUMBER_ROW = {"栏次", "行次"}
+TOTAL_LABELS = {"合计", "总计"}
+
+
+def is_code_header(cell: str) -> bool:
+    cell = fold(cell)
+    return cell in CODE_PARTS or "科目代码" in cell or "科目编码" in cell or cell in ("编码", "代码")
+
+
+def is_name_header(cell: str) -> bool:
+    cell = fold(cell)
+    return "科目名称" in cell or cell in ("项目", "项目名称")
+
+
+@dataclass(frozen=True)
+class Group:
+    """One (codes…, name, figures…) column group."""
+
+    code_columns: tuple[int, ...]
+    name_column: int
+    value_columns: tuple[int, ...]
+    name: str  # 人员经费 / 公用经费 when the header names the group
+
+
+def has_codes(rows: list[Row]) -> bool:
+    return any(is_code_header(c) for r in rows[:6] for c in r.cells)
+
+
+def header_rows(rows: list[Row]) -> tuple[list[list[str]], list[Row]]:
+    """Rows above the first data row (the 栏次 numbering row dropped), and the rest."""
+    header: list[list[str]] = []
+    for index, row in enumerate(rows):
+        first = next((c for c in row.cells if c), "")
+        if fold(first) in _COLUMN_NUMBER_ROW:
+            continue
+        if _is_data(row):
+            return header, rows[index:]
+        header.append(row.cells)
+    return header, []
+
+
+def _is_data(row: Row) -> bool:
+    cells = [c for c in row.cells if c]
+    if not cells:
+        return False
+    if is_subject_code(cells[0]) or norm_label(cells[0]) in TOTAL_LABELS:
+        return True
+    return any(parse_number(c) is not None for c in cells) and any(norm_label(c) in TOTAL_LABELS for c in cells)
+
+
+def groups(header: list[list[str]], width: int) -> list[Group]:
+    name_counts = [sum(1 for c in cells if is_name_header(c)) for cells in header]
+    count = max(name_counts, default=0)
+    count = count if count > 1 and width % count == 0 else 1
+    size = width // count
+    naming = header[0] if header else []
+    raw_names = {fold(naming[k * size]) if k * size < len(naming) else "" for k in range(count)}
+    if len(raw_names - {""}) < 2:
+        naming = []  # the same word over every group (经济分类) is not a group name
+    result: list[Group] = []
+    last_name = ""
+    for k in range(count):
+        start, end = k * size, (k + 1) * size
+        codes = [i for i in range(start, end) if any(i < len(h) and is_code_header(h[i]) for h in header)]
+        names = [i for i in range(start, end) if i not in codes
+                 and any(i < len(h) and is_name_header(h[i]) for h in header)]
+        name_column = names[0] if names else (max(codes) + 1 if codes else start)
+        codes = [i for i in codes if i < name_column]
+        group_name = fold(naming[start]) if start < len(naming) and count > 1 else ""
+        if group_name and (is_code_header(group_name) or is_name_header(group_name)):
+            group_name = ""
+        last_name = group_name or last_name
+        result.append(Group(tuple(codes), name_column, tuple(range(name_column + 1, end)),
+                            last_name if count > 1 else ""))
+    return result
+
+
+def row_code(row: Row, group: Group) -> str:
+    parts = [row.cells[i].strip() for i in group.code_columns if i < len(row.cells)]
+    parts = [p for p in parts if p]
+    code = "".join(parts)
+    return code if parts and all(p.isdigit() for p in parts) and is_subject_code(code) else ""
+
+
+def read_coded(rows: list[Row], make_fact, column_labels) -> tuple[list[Fact], list[Group], list[Row]]:
+    """Facts of a subject-code table, its groups, and the data rows no group could read
+    (total lines such as 人员经费合计 … 公用经费合计 that span groups).
+
+    `make_fact(row, part, label, code, column, cell)` builds one fact (None for a non-figure
+    cell); `column_labels(header, start, end)` names the columns.
+    """
+    header, data = header_rows(rows)
+    width = max(len(r.cells) for r in rows)
+    facts: list[Fact] = []
+    read: set[int] = set()
+    layout = groups(header, width)
+    for group in layout:
+        start = group.value_columns[0] if group.value_columns else width
+        end = group.value_columns[-1] + 1 if group.value_columns else width
+        labels = {i: label for i, label in column_labels(header, start, end).items() if i in group.value_columns}
+        if not labels and group.value_columns:
+            labels = {i: "金额" for i in group.value_columns}
+        for row in data:
+            cells = row.cells
+            code = row_code(row, group)
+            if len(layout) > 1 and not any(row_code(row, g) for g in layout):
+                continue  # a line across groups (人员经费合计 … 公用经费合计): left to the caller
+            name = cells[group.name_column].strip() if group.name_column < len(cells) else ""
+            if not name and not code:  # 合计 printed in the code column
+                name = next((cells[i] for i in group.code_columns if i < len(cells)
+                             and cells[i] and not cells[i].isdigit() and not is_code_header(cells[i])), "")
+            if not name and not code:
+                continue
+            if not code and norm_label(name) not in TOTAL_LABELS and not _has_figure(cells, labels):
+                continue  # a repeated header row or a note, not a data row
+            read.add(id(row))
+            for index, column in labels.items():
+                cell = cells[index] if index < len(cells) else ""
+                fact = make_fact(row, group.name, name or code, code, column, cell)
+                if fact:
+                    facts.append(fact)
+    leftover = [r for r in data if id(r) not in read and any(parse_number(c) is not None for c in r.cells)]
+    return facts, layout, leftover
+
+
+def _has_figure(cells: list[str], labels: dict[int, str]) -> bool:
+    return any(i < len(cells) and parse_number(cells[i]) is not None for i in labels)
