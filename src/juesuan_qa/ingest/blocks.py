@@ -32,6 +32,7 @@ class Block:
     page: int | None = None
     rank: int = 0  # heading depth by its numbering, see heading_rank
     rows: list[Row] = field(default_factory=list)
+    code: str = ""  # a table title's printed code (公开01表, 表5) when printed apart from the title
 
 
 def heading_rank(text: str) -> int:

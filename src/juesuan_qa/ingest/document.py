@@ -8,6 +8,7 @@ from pathlib import Path
 from juesuan_qa.ingest.blocks import Block, heading_paths
 from juesuan_qa.ingest.identity import read_identity
 from juesuan_qa.ingest.markdown import read_markdown
+from juesuan_qa.ingest.office import read_docx, read_xlsx
 from juesuan_qa.ingest.pdf import read_pdf
 from juesuan_qa.ingest.projects import SHEET_TITLE, read_project
 from juesuan_qa.ingest.prose import extract_figures, make_passages
@@ -15,7 +16,8 @@ from juesuan_qa.ingest.tables import TABLE_CODE, UNIT, collect_section, read_tab
 from juesuan_qa.records import Disclosure, Document, Passage
 from juesuan_qa.textutil import fold
 
-READERS = {".md": read_markdown, ".markdown": read_markdown, ".txt": read_markdown, ".pdf": read_pdf}
+READERS = {".md": read_markdown, ".markdown": read_markdown, ".txt": read_markdown, ".pdf": read_pdf,
+           ".docx": read_docx, ".xlsx": read_xlsx}
 _SKIP_HEADINGS = {"目录"}
 
 
@@ -48,7 +50,22 @@ def read_disclosure(path: Path) -> Disclosure:
     return disclosure
 
 
+def attach_codes(blocks: list[Block]) -> list[Block]:
+    """A table code printed on its own line just above a title (公开01表 / 收支总表) belongs to
+    that title, not to the section before it."""
+    result: list[Block] = []
+    for index, block in enumerate(blocks):
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        if block.kind == "para" and TABLE_CODE.fullmatch(fold(block.text)) and following is not None \
+                and following.kind == "heading" and not following.code:
+            following.code = fold(block.text)
+            continue
+        result.append(block)
+    return result
+
+
 def build_disclosure(blocks: list[Block], *, doc_id: str, source: str, sha256: str) -> Disclosure:
+    blocks = attach_codes(blocks)
     department, year, kind, title = read_identity(blocks)
     document = Document(doc_id, title, department, year, kind, source, sha256)
     result = Disclosure(document)

@@ -33,17 +33,12 @@ from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from juesuan_qa.ingest.blocks import Block, Row, heading_rank
-from juesuan_qa.ingest.tables import NO_DATA, TABLE_CODE, UNIT
-from juesuan_qa.textutil import fold
+from juesuan_qa.ingest.grid import TITLE_MAX, looks_like_title, rows_to_blocks
 
 log = logging.getLogger(__name__)
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .doc/.xls, or an encrypted Office file
-_TITLE_MAX = 40  # a heading is short; a long bold line is emphasised prose
-_TABLE_TITLE = re.compile(r"表\s*(?:[（(]\s*\d{4}\s*年度?\s*[）)])?$")
 _NUMBERED = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
-_PART = re.compile(r"^第[一二三四五六七八九十]+部分")
-_META = re.compile(r"^(?:(?:部门|单位)名称\s*[:：].*|(?:金额)?单位\s*[:：].*|\d{4}\s*年度?)$")
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 
@@ -75,60 +70,6 @@ def _join_lines(text: str) -> str:
         glue = "" if not out or (_CJK.match(out[-1]) or _CJK.match(part[0])) else " "
         out += glue + part
     return out
-
-
-def looks_like_title(text: str) -> bool:
-    """A table title (收入支出决算总表, …绩效自评表（2023年度）) or a 第X部分 / 目录 heading."""
-    text = text.strip()
-    if not text or len(text) > _TITLE_MAX or TABLE_CODE.fullmatch(fold(text)):
-        return False
-    return bool(_TABLE_TITLE.search(text) or _PART.match(text) or fold(text) == "目录")
-
-
-def _is_meta(text: str) -> bool:
-    """Lines printed above a grid: 公开01表, 部门名称：…, 金额单位：万元, 2023年度."""
-    folded = fold(text)
-    return bool(TABLE_CODE.fullmatch(folded) or UNIT.search(folded) or _META.match(folded))
-
-
-def _is_note(text: str) -> bool:
-    return text.startswith(("注", "说明")) or NO_DATA in text
-
-
-def _text_block(line: int, text: str, page: int | None) -> Block:
-    if looks_like_title(text):
-        return Block("heading", text, line, page, rank=heading_rank(text))
-    return Block("para", text, line, page)
-
-
-def rows_to_blocks(rows: list[Row], page: int | None) -> list[Block]:
-    """A grid → title/label paragraphs above it, table blocks, and note paragraphs.
-
-    Converted markdown prints 公开01表 and 注：… as paragraphs, and collect_section only
-    reads them there; left inside the grid they would become rows of empty facts.
-    """
-    blocks: list[Block] = []
-    table: Block | None = None
-    top = True
-    for row in rows:
-        filled = [c for c in row.cells if c]
-        if not filled:
-            continue
-        if top and (len(filled) == 1 or all(_is_meta(c) for c in filled)):
-            blocks.extend(_text_block(row.line, c, page) for c in filled)
-            continue
-        if top:  # the title opens the section, so labels printed above it (公开01表) belong to it
-            blocks.sort(key=lambda b: b.kind != "heading")
-        top = False
-        if len(filled) == 1 and _is_note(filled[0]):
-            blocks.append(Block("para", filled[0], row.line, page))
-            table = None
-            continue
-        if table is None:
-            table = Block("table", "", row.line, page)
-            blocks.append(table)
-        table.rows.append(row)
-    return blocks
 
 
 # ---- docx ----
@@ -176,8 +117,7 @@ def _body_items(element: Any, parent: Any) -> Iterator[Paragraph | Table]:
 
 
 def _style_name(paragraph: Paragraph) -> str:
-    style = paragraph.style
-    return (style.name or "") if style is not None else ""
+    return (paragraph.style.name or "") if paragraph.style is not None else ""
 
 
 def _is_docx_heading(paragraph: Paragraph, text: str) -> bool:
@@ -185,7 +125,7 @@ def _is_docx_heading(paragraph: Paragraph, text: str) -> bool:
     name = _style_name(paragraph).lower()
     if name.startswith(("heading", "title", "标题")):
         return True
-    if len(text) > _TITLE_MAX or not (_is_bold(paragraph) or _is_centred(paragraph)):
+    if len(text) > TITLE_MAX or not (_is_bold(paragraph) or _is_centred(paragraph)):
         return False
     return looks_like_title(text) or bool(_NUMBERED.match(text))
 
@@ -275,10 +215,8 @@ def cell_text(cell: Cell) -> str:
         if "%" in (cell.number_format or ""):
             return plain_number(value * 100) + "%"
         return plain_number(value)
-    if isinstance(value, datetime) and value.time() == datetime.min.time():
-        return value.date().isoformat()
     if isinstance(value, date | datetime):
-        return value.isoformat()
+        return value.isoformat().removesuffix("T00:00:00")
     return _join_lines(str(value))
 
 

@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 
 from juesuan_qa.ingest.blocks import Block, Row, heading_rank
+from juesuan_qa.ingest.grid import rows_to_blocks
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,7 @@ TABLE_TITLE = re.compile(
     r"(?:[(（][^)）]*[)）])?$"
 )
 _TITLE_WORDS = re.compile(r"收|支|预算|决算|三公|经费|拨款|采购|绩效|资产|基金|资本")
+TABLE_CODE_LINE = re.compile(r"^(?:公开|预算|部门预算)?\s*\d{1,2}\s*表$|^表\s*[一二三四五六七八九十\d]+$")
 _PAGE_NUMBER = re.compile(r"^[-—－\s]*\d{1,3}[-—－\s]*$|^第\s*\d+\s*页")
 _NUMBERED = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[、.．])")
 _SENTENCE_END = re.compile(r"[。；：:！？!?]$")
@@ -60,7 +62,19 @@ def read_pdf(path: Path) -> list[Block]:
         raise PdfError(f"{path.name}: damaged or truncated PDF ({type(error).__name__})") from error
     if not any(b.text or b.rows for b in blocks):
         raise PdfError(f"{path.name}: no text layer (a scanned image?); OCR it first")
-    return blocks
+    return _drop_running_heads(blocks)
+
+
+def _drop_running_heads(blocks: list[Block]) -> list[Block]:
+    """Remove a header or footer line printed on many pages (苏州市审计局2026年度部门预算公开)."""
+    pages: dict[str, set[int]] = {}
+    for block in blocks:
+        if block.kind == "para" and len(block.text) <= _MAX_HEADING:
+            pages.setdefault(block.text, set()).add(block.page or 0)
+    total = len({b.page for b in blocks})
+    running = {text for text, seen in pages.items() if len(seen) >= max(3, total // 3)
+               and not TABLE_CODE_LINE.match(text) and "单位" not in text}
+    return [b for b in blocks if not (b.kind == "para" and b.text in running)]
 
 
 def read_page(page, number: int) -> list[Block]:
@@ -74,8 +88,10 @@ def read_page(page, number: int) -> list[Block]:
             cells = [(c or "").replace("\n", "").strip() for c in cells]
             if any(cells):
                 rows.append(Row(number, cells, "\t".join(cells), page=number))
-        if rows:
-            items.append((table.bbox[1], Block("table", "", number, page=number, rows=rows)))
+        for offset, block in enumerate(rows_to_blocks(rows, number, lift_any=False)):
+            if block.kind == "heading":
+                block.text = re.sub(r"\s+", "", block.text)
+            items.append((table.bbox[1] + offset * 0.01, block))
     outside = page.filter(lambda obj: not _inside(obj, boxes)) if boxes else page
     # y_tolerance 5: figures are often set in another font a point or two off the baseline
     lines = [line for line in outside.extract_text_lines(layout=False, strip=True, y_tolerance=5)

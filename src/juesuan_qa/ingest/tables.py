@@ -50,6 +50,8 @@ def collect_section(title: Block, body: list[Block]) -> TableSection:
     section = TableSection(title=text[code.end():] if code else text, line=title.line)
     if code and "表" in code.group(1):
         section.code = code.group(1)
+    if title.code:
+        section.code = title.code
     for block in body:
         if block.kind == "table":
             section.rows.extend(block.rows)
@@ -100,8 +102,9 @@ def _is_column_numbering(row: Row) -> bool:
 def rows_first_header(rows: list[Row]) -> list[str]:
     """The first row that names columns (项目 …), where two-sided tables repeat 项目."""
     for row in rows[:4]:
-        if "项目" in row.cells:
-            return row.cells
+        cells = [fold(c) for c in row.cells]
+        if "项目" in cells:
+            return cells
     return []
 
 
