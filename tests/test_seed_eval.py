@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from conftest import ROOT
-
 from juesuan_qa.evaluate import load_cases, run_eval
 
 

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from juesuan_qa import config  # noqa: F401  (offline environment before any model library loads)
+from juesuan_qa.qa.compose import place_of
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Offline question answering over Chinese government final-account disclosures.")
@@ -40,7 +41,7 @@ def _print_answer(record: dict) -> None:
         typer.echo("\n来源：")
     for n, c in enumerate(record["citations"], start=1):
         place = " · ".join(filter(None, [c["table"], c["section"], c["row"], c["column"]]))
-        where = f"第{c['page']}页" if c.get("page") else (f"第{c['line']}行" if c.get("line") else "")
+        where = place_of(c)
         typer.echo(f"[{n}] {c['title']} — {place} — {where}\n    “{c['quote'][:160]}”")
 
 

@@ -12,10 +12,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from juesuan_qa.config import Settings
-from juesuan_qa.ingest.document import IngestError, read_disclosure, supported
+from juesuan_qa.ingest.document import (
+    IngestError,
+    SourceFile,
+    build_group,
+    group_sources,
+    read_source,
+    supported,
+)
 from juesuan_qa.qa.lexicon import build_vocabulary, load_synonyms
 from juesuan_qa.qa.pipeline import Corpus, ask
-from juesuan_qa.records import Answer, Document
+from juesuan_qa.records import Answer, Disclosure, Document
 from juesuan_qa.store import facts as fact_store
 from juesuan_qa.store import layout
 from juesuan_qa.store import passages as passage_store
@@ -140,10 +147,9 @@ class KnowledgeBase:
         client, collection = passage_store.open_collection(staging / "chroma", settings.model_name)
         try:
             fact_store.set_meta(connection, "embedding_model", settings.model_name)
-            for number, path in enumerate(todo, start=1):
-                if progress:
-                    progress(number, len(todo), path.name)
-                disclosure = _read(path, report)
+            sources = _read_all(todo, report, progress)
+            for group in group_sources(sources):
+                disclosure = _build(group, report)
                 if disclosure is None:
                     continue
                 tokens = [" ".join(tokenize(p.indexed_text())) for p in disclosure.passages]
@@ -151,7 +157,7 @@ class KnowledgeBase:
                 passage_store.delete_document(collection, disclosure.document.doc_id)
                 passage_store.add_passages(collection, embedder, disclosure.passages)
                 connection.commit()
-                report.ingested.append(str(path))
+                report.ingested.extend(str(s.path) for s in group)
         finally:
             # an interrupted ingest leaves only a staging folder, swept by the next ingest;
             # SQLite is released before the folder is renamed (or it sees the file moved)
@@ -164,18 +170,29 @@ class KnowledgeBase:
         return report
 
 
-def _read(path: Path, report: IngestReport):
-    """One file's disclosure, or None with the reason recorded: one bad file never stops a batch."""
+def _read_all(paths: list[Path], report: IngestReport, progress: Progress | None) -> list[SourceFile]:
+    """Every file's blocks; a file that cannot be read is reported and the rest go on."""
+    sources = []
+    for number, path in enumerate(paths, start=1):
+        if progress:
+            progress(number, len(paths), path.name)
+        try:
+            sources.append(read_source(path))
+        except IngestError as error:
+            report.skipped.append((str(path), str(error)))
+        except Exception as error:  # a reader bug on one file must not lose the batch
+            log.exception("failed to read %s", path)
+            report.skipped.append((str(path), f"{path.name}: could not be read ({type(error).__name__}: {error})"))
+    return sources
+
+
+def _build(group: list[SourceFile], report: IngestReport) -> Disclosure | None:
     try:
-        disclosure = read_disclosure(path)
+        return build_group(group)
     except IngestError as error:
-        report.skipped.append((str(path), str(error)))
-        return None
-    except Exception as error:  # a reader bug on one file must not lose the batch
-        log.exception("failed to read %s", path)
-        report.skipped.append((str(path), f"{path.name}: could not be read ({type(error).__name__}: {error})"))
-        return None
-    if not disclosure.document.department or disclosure.document.year is None:
-        report.skipped.append((str(path), f"{path.name}: no department or year found; is it a disclosure?"))
-        return None
-    return disclosure
+        report.skipped.extend((str(s.path), str(error)) for s in group)
+    except Exception as error:
+        log.exception("failed to build %s", [s.path for s in group])
+        report.skipped.extend((str(s.path), f"{s.path.name}: could not be read ({type(error).__name__}: {error})")
+                              for s in group)
+    return None

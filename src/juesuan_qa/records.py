@@ -34,6 +34,7 @@ class Locator:
     line: int | None = None
     page: int | None = None
     quote: str = ""
+    file: str = ""  # the file it came from, when a disclosure spans several (Beijing: text + tables)
 
 
 @dataclass(frozen=True)
@@ -92,9 +93,11 @@ class Passage:
     doc_id: str
     heading: tuple[str, ...]
     text: str
-    line_start: int
-    line_end: int
+    line_start: int | None
+    line_end: int | None
     kind: str = "prose"  # prose | glossary | project
+    page: int | None = None
+    file: str = ""
 
     @property
     def section(self) -> str:
@@ -130,6 +133,7 @@ class Disclosure:
     passages: list[Passage] = field(default_factory=list)
     figures: list[TextFigure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # table-level remarks such as 本表无数据
+    files: list[tuple[str, str]] = field(default_factory=list)  # (path, sha256) of every file read
 
 
 # ---- the answer record (CONTRACT.md §1) ----
@@ -155,6 +159,7 @@ class Citation:
     page: int | None
     line: int | None
     quote: str
+    file: str = ""  # source file name: page numbers restart in each file of a split disclosure
 
 
 @dataclass

@@ -10,6 +10,7 @@ import html
 import os
 
 from juesuan_qa import config  # noqa: F401  (sets GRADIO_ANALYTICS_ENABLED=False first)
+from juesuan_qa.qa.compose import place_of
 
 EXAMPLES = [
     "2023年收入总计是多少？",
@@ -30,7 +31,7 @@ def render_sources(record: dict) -> str:
     parts = []
     for n, c in enumerate(record["citations"], start=1):
         place = " · ".join(html.escape(x) for x in [c["table"] or "", c["section"], c["row"] or "", c["column"] or ""] if x)
-        where = f"第{c['page']}页" if c.get("page") else (f"第{c['line']}行" if c.get("line") else "")
+        where = html.escape(place_of(c))
         quote = html.escape(c["quote"]).replace("\t", " │ ")
         parts.append(
             f"<div class='source'><b>[{n}]</b> {html.escape(c['title'])} — {place} — {where}"

@@ -18,10 +18,11 @@ _NUM_ITEM = re.compile(r"^\d+[、.．]")
 
 @dataclass
 class Row:
-    line: int
+    line: int | None  # 1-based source line; None where the source has pages, not lines (PDF rows)
     cells: list[str]
     raw: str
     page: int | None = None
+    file: str = ""
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Block:
     rank: int = 0  # heading depth by its numbering, see heading_rank
     rows: list[Row] = field(default_factory=list)
     code: str = ""  # a table title's printed code (公开01表, 表5) when printed apart from the title
+    file: str = ""  # set when a disclosure is read from several files
 
 
 def heading_rank(text: str) -> int:

@@ -9,6 +9,7 @@ Rows without a code and without a figure are repeated headers or notes and are s
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from juesuan_qa.ingest.blocks import Row
@@ -16,18 +17,20 @@ from juesuan_qa.records import Fact
 from juesuan_qa.textutil import fold, is_subject_code, norm_label, parse_number
 
 CODE_PARTS = {"类", "款", "项"}
+CODE_NAME = re.compile(r"^(\d{3,7})\s*[-－—]\s*(\S.*)$")  # 2040602-一般行政管理事务 in one cell
 _COLUMN_NUMBER_ROW = {"栏次", "行次"}
 TOTAL_LABELS = {"合计", "总计"}
 
 
 def is_code_header(cell: str) -> bool:
     cell = fold(cell)
-    return cell in CODE_PARTS or "科目代码" in cell or "科目编码" in cell or cell in ("编码", "代码")
+    return cell in CODE_PARTS or cell.endswith(("科目代码", "科目编码", "部门代码", "单位代码", "部门编码", "单位编码")) \
+        or cell in ("编码", "代码")
 
 
 def is_name_header(cell: str) -> bool:
     cell = fold(cell)
-    return "科目名称" in cell or cell in ("项目", "项目名称")
+    return "科目名称" in cell or cell in ("项目", "项目名称", "部门名称", "单位名称")
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,9 @@ class Group:
 
 
 def has_codes(rows: list[Row]) -> bool:
-    return any(is_code_header(c) for r in rows[:6] for c in r.cells)
+    if any(is_code_header(c) for r in rows[:6] for c in r.cells):
+        return True
+    return sum(1 for r in rows for c in r.cells[:1] if CODE_NAME.match(c)) >= 2
 
 
 def header_rows(rows: list[Row]) -> tuple[list[list[str]], list[Row]]:
@@ -61,7 +66,7 @@ def _is_data(row: Row) -> bool:
     cells = [c for c in row.cells if c]
     if not cells:
         return False
-    if is_subject_code(cells[0]) or norm_label(cells[0]) in TOTAL_LABELS:
+    if is_subject_code(cells[0]) or norm_label(cells[0]) in TOTAL_LABELS or CODE_NAME.match(cells[0]):
         return True
     return any(parse_number(c) is not None for c in cells) and any(norm_label(c) in TOTAL_LABELS for c in cells)
 
@@ -91,6 +96,11 @@ def groups(header: list[list[str]], width: int) -> list[Group]:
         result.append(Group(tuple(codes), name_column, tuple(range(name_column + 1, end)),
                             last_name if count > 1 else ""))
     return result
+
+
+def split_code_name(cell: str) -> tuple[str, str]:
+    match = CODE_NAME.match(cell.strip())
+    return (match.group(1), match.group(2).strip()) if match else ("", cell.strip())
 
 
 def row_code(row: Row, group: Group) -> str:
@@ -124,6 +134,8 @@ def read_coded(rows: list[Row], make_fact, column_labels) -> tuple[list[Fact], l
             if len(layout) > 1 and not any(row_code(row, g) for g in layout):
                 continue  # a line across groups (人员经费合计 … 公用经费合计): left to the caller
             name = cells[group.name_column].strip() if group.name_column < len(cells) else ""
+            if not code:
+                code, name = split_code_name(name)
             if not name and not code:  # 合计 printed in the code column
                 name = next((cells[i] for i in group.code_columns if i < len(cells)
                              and cells[i] and not cells[i].isdigit() and not is_code_header(cells[i])), "")

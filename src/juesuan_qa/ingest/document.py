@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from juesuan_qa.ingest.blocks import Block, heading_paths
@@ -29,7 +32,22 @@ def supported(path: Path) -> bool:
     return path.suffix.lower() in READERS
 
 
-def read_disclosure(path: Path) -> Disclosure:
+@dataclass
+class SourceFile:
+    """One file's blocks, read once, with what its text says about who published it."""
+
+    path: Path
+    sha256: str
+    blocks: list[Block]
+    identity: tuple[str, int | None, str, str]
+
+    @property
+    def complete(self) -> bool:
+        department, year, _, _ = self.identity
+        return bool(department) and year is not None
+
+
+def read_source(path: Path) -> SourceFile:
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise IngestError(f"{path.name}: unsupported format {path.suffix or '(none)'}; "
@@ -43,11 +61,64 @@ def read_disclosure(path: Path) -> Disclosure:
         raise IngestError(f"{path.name}: not UTF-8 text ({error.reason})") from error
     except ValueError as error:  # readers say why a file is unreadable in one line
         raise IngestError(str(error)) from error
-    disclosure = build_disclosure(blocks, doc_id=path.stem, source=str(path),
-                                  sha256=hashlib.sha256(data).hexdigest())
+    return SourceFile(path, hashlib.sha256(data).hexdigest(), blocks, read_identity(blocks))
+
+
+def read_disclosure(path: Path) -> Disclosure:
+    return build_group([read_source(path)])
+
+
+def build_group(sources: list[SourceFile]) -> Disclosure:
+    """One disclosure from one file, or from the files of a split publication (text + tables)."""
+    if len(sources) > 1:
+        for source in sources:
+            for block in source.blocks:
+                block.file = source.path.name
+                for row in block.rows:
+                    row.file = source.path.name
+    blocks = [block for source in sources for block in source.blocks]
+    stems = [s.path.stem for s in sources]
+    doc_id = os.path.commonprefix(stems).rstrip("-_ ") if len(stems) > 1 else stems[0]
+    digest = hashlib.sha256("".join(s.sha256 for s in sources).encode()).hexdigest()
+    disclosure = build_disclosure(blocks, doc_id=doc_id or stems[0], source="; ".join(str(s.path) for s in sources),
+                                  sha256=digest)
+    disclosure.files = [(str(s.path), s.sha256) for s in sources]
+    names = ", ".join(s.path.name for s in sources)
     if not disclosure.facts and not disclosure.passages:
-        raise IngestError(f"{path.name}: no tables or prose found; is this a disclosure?")
+        raise IngestError(f"{names}: no tables or prose found; is this a disclosure?")
+    if not disclosure.document.department or disclosure.document.year is None:
+        raise IngestError(f"{names}: no department or year found; is it a disclosure?")
     return disclosure
+
+
+def group_sources(sources: list[SourceFile]) -> list[list[SourceFile]]:
+    """Files that make one disclosure together.
+
+    A file whose text names no department or year (Beijing prints its tables in a second
+    file without a cover) joins the file beside it, in the same folder, whose text lists
+    most of its table titles (the 目录 of the 情况说明 file). Content decides, not names.
+    """
+    groups = [[s] for s in sources if s.complete]
+    for orphan in (s for s in sources if not s.complete):
+        titles = {fold(b.text) for b in orphan.blocks if b.kind == "heading" and b.text.endswith("表")}
+        best, best_share = None, 0.0
+        for group in groups:
+            head = group[0]
+            if head.path.parent != orphan.path.parent:
+                continue
+            text = "".join(fold(b.text) for b in head.blocks if b.kind in ("heading", "para"))
+            share = sum(1 for t in titles if _strip_code(t) in text) / len(titles) if titles else 0.0
+            if share > best_share:
+                best, best_share = group, share
+        if best is not None and best_share >= 0.5:
+            best.append(orphan)
+        else:
+            groups.append([orphan])  # reported as "no department or year" when built
+    return groups
+
+
+def _strip_code(title: str) -> str:
+    return re.sub(r"^((?:公开|预算|部门预算)?\d{1,2}表|表\d{1,2})", "", title)
 
 
 def attach_codes(blocks: list[Block]) -> list[Block]:
@@ -88,7 +159,7 @@ def build_disclosure(blocks: list[Block], *, doc_id: str, source: str, sha256: s
             result.facts.extend(read_table(section, doc_id))
             result.notes.extend(f"{section.code or section.title}: {text}" for _, text in section.notes)
             continue
-        paragraphs = [(b.line, b.text) for b in body if b.kind == "para" and b.text]
+        paragraphs = [b for b in body if b.kind == "para" and b.text]
         _add_passages(result, make_passages(doc_id, paths[start], paragraphs))
     return result
 

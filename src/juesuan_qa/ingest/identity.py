@@ -34,7 +34,7 @@ def read_identity(blocks: list[Block]) -> tuple[str, int | None, str, str]:
         found = [m.group(1) for text in cover[:4] for piece in _YEAR_SPLIT.split(fold(text))
                  for m in _ORG.finditer(piece)]
         department = found[0] if found else (cover[0] if cover else "")
-    title = fold("".join(cover[:3])) or department
+    title = re.sub(r"目录$", "", fold("".join(cover[:3]))) or department
     years = Counter(int(y) for text in [title] for y in _YEAR.findall(text))
     if not years:
         years = Counter(int(y) for b in blocks[:200] if b.kind in ("para", "heading") for y in _YEAR.findall(b.text))

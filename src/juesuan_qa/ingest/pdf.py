@@ -83,11 +83,9 @@ def read_page(page, number: int) -> list[Block]:
     boxes = [t.bbox for t in tables]
     items: list[tuple[float, Block]] = []
     for table in tables:
-        rows = []
-        for cells in table.extract():
-            cells = [(c or "").replace("\n", "").strip() for c in cells]
-            if any(cells):
-                rows.append(Row(number, cells, "\t".join(cells), page=number))
+        grid = [[(c or "").replace("\n", "").strip() for c in cells] for cells in table.extract()]
+        grid = _drop_empty_columns([cells for cells in grid if any(cells)])
+        rows = [Row(None, cells, "\t".join(cells), page=number) for cells in grid]
         for offset, block in enumerate(rows_to_blocks(rows, number, lift_any=False)):
             if block.kind == "heading":
                 block.text = re.sub(r"\s+", "", block.text)
@@ -98,14 +96,21 @@ def read_page(page, number: int) -> list[Block]:
              if line["text"].strip() and not _PAGE_NUMBER.match(line["text"].strip())]
     right = max((line["x1"] for line in lines), default=0.0)
     wrapped: set[int] = set()
-    for line in lines:
-        block = Block("para", line["text"].strip(), number, page=number)
+    for index, line in enumerate(lines, start=1):  # line numbers count text lines on the page
+        block = Block("para", line["text"].strip(), index, page=number)
         wide = line["x1"] - line["x0"] >= _WRAP_WIDTH * page.width
         if wide and line["x1"] >= right - _WRAP_SLACK:
             wrapped.add(id(block))  # ran to the right margin: the sentence goes on below
         items.append((line["top"], block))
     items.sort(key=lambda item: item[0])
     return _reflow([block for _, block in items], wrapped)
+
+
+def _drop_empty_columns(grid: list[list[str]]) -> list[list[str]]:
+    """Ruling lines at a page edge give a column that is empty in every row: not a column."""
+    width = max((len(r) for r in grid), default=0)
+    keep = [i for i in range(width) if any(i < len(r) and r[i] for r in grid)]
+    return [[r[i] if i < len(r) else "" for i in keep] for r in grid]
 
 
 def _inside(obj, boxes) -> bool:

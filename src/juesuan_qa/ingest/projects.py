@@ -41,7 +41,8 @@ def read_project(title: Block, body: list[Block], doc_id: str,
 
     def fact(row: Row, label: str, column: str, value: float, unit: str) -> None:
         facts.append(Fact(SHEET_TABLE, section, name, label, "", column, value, unit, False,
-                          Locator(doc_id, None, section, line=row.line, page=row.page, quote=row.raw)))
+                          Locator(doc_id, None, section, line=row.line, page=row.page, quote=row.raw,
+                                  file=row.file)))
 
     funds: dict[str, float] = {}
     score: float | None = None
@@ -77,7 +78,7 @@ def read_project(title: Block, body: list[Block], doc_id: str,
         name=name, section=section,
         budget=funds.get("全年预算数"), executed=funds.get("全年执行数"), rate=funds.get("执行率"),
         score=score, grade=grade, indicators=tuple(indicators),
-        loc=Locator(doc_id, None, section, line=title.line, page=title.page, quote=title.text),
+        loc=Locator(doc_id, None, section, line=title.line, page=title.page, quote=title.text, file=title.file),
     )
     return project, facts, _narrative(rows, doc_id, (*heading, section))
 
@@ -128,8 +129,9 @@ def _narrative(rows: list[Row], doc_id: str, heading: tuple[str, ...]) -> list[P
                 own = label or (above if len(above) < _NARRATIVE_MIN else "")
                 path = (*heading, fold(own)) if own else heading
                 for chunk in chunk_text(text):
-                    pid = f"{doc_id}:{row.line}:{len(passages)}"
-                    passages.append(Passage(pid, doc_id, path, chunk, row.line, row.line, kind="project"))
+                    pid = f"{doc_id}:{row.file}:{row.page}:{row.line}:{index}:{len(passages)}"
+                    passages.append(Passage(pid, doc_id, path, chunk, row.line, row.line, kind="project",
+                                            page=row.page, file=row.file))
             elif parse_number(text) is None:
                 label = text
         previous = [c.strip() for c in row.cells]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from juesuan_qa.ingest.blocks import Block
 from juesuan_qa.records import Locator, Passage, TextFigure
 from juesuan_qa.textutil import split_sentences
 
@@ -37,43 +38,47 @@ def chunk_text(text: str, limit: int = CHUNK_CHARS) -> list[str]:
     return chunks
 
 
-def make_passages(doc_id: str, heading: tuple[str, ...], paragraphs: list[tuple[int, str]],
+def make_passages(doc_id: str, heading: tuple[str, ...], paragraphs: list[Block],
                   kind: str = "prose") -> list[Passage]:
     """Passages from consecutive paragraphs under one heading; glossary entries stay single."""
     passages: list[Passage] = []
     if GLOSSARY_HEADING in "".join(heading):
-        for line, text in paragraphs:
-            passages.append(Passage(f"{doc_id}:{line}", doc_id, heading, text, line, line, kind="glossary"))
+        for block in paragraphs:
+            passages.append(_passage(doc_id, heading, block.text, block, block, 0, "glossary"))
         return passages
-    buffer: list[tuple[int, str]] = []
+    buffer: list[Block] = []
 
     def flush() -> None:
         if not buffer:
             return
-        joined = "".join(text for _, text in buffer)
+        joined = "".join(b.text for b in buffer)
         for k, chunk in enumerate(chunk_text(joined)):
-            first = _line_of(buffer, joined, chunk)
-            passages.append(Passage(f"{doc_id}:{buffer[0][0]}:{k}", doc_id, heading, chunk,
-                                    first, buffer[-1][0], kind=kind))
+            passages.append(_passage(doc_id, heading, chunk, _block_of(buffer, joined, chunk), buffer[-1], k, kind))
         buffer.clear()
 
-    for line, text in paragraphs:
-        buffer.append((line, text))
-        if sum(len(t) for _, t in buffer) > CHUNK_CHARS:
+    for block in paragraphs:
+        buffer.append(block)
+        if sum(len(b.text) for b in buffer) > CHUNK_CHARS:
             flush()
     flush()
     return passages
 
 
-def _line_of(buffer: list[tuple[int, str]], joined: str, chunk: str) -> int:
-    """The source line where a chunk starts, so its citation points at the right line."""
+def _passage(doc_id: str, heading: tuple[str, ...], text: str, first: Block, last: Block, k: int,
+             kind: str) -> Passage:
+    pid = f"{doc_id}:{first.file}:{first.page}:{first.line}:{k}"
+    return Passage(pid, doc_id, heading, text, first.line, last.line, kind=kind, page=first.page, file=first.file)
+
+
+def _block_of(buffer: list[Block], joined: str, chunk: str) -> Block:
+    """The paragraph where a chunk starts, so its citation points at the right line or page."""
     start = joined.find(chunk)
     offset = 0
-    for line, text in buffer:
-        if offset + len(text) > start:
-            return line
-        offset += len(text)
-    return buffer[-1][0]
+    for block in buffer:
+        if offset + len(block.text) > start:
+            return block
+        offset += len(block.text)
+    return buffer[-1]
 
 
 def extract_figures(passage: Passage) -> list[TextFigure]:
@@ -95,6 +100,7 @@ def extract_figures(passage: Passage) -> list[TextFigure]:
             context = f"{before}|{after}"  # the clause that names the figure may follow it (6个项目自评为优)
             figures.append(TextFigure(
                 value=value, unit=unit, context=context.strip(), sentence=sentence, heading=passage.heading,
-                loc=Locator(passage.doc_id, None, passage.section, line=passage.line_start, quote=sentence),
+                loc=Locator(passage.doc_id, None, passage.section, line=passage.line_start, page=passage.page,
+                            quote=sentence, file=passage.file),
             ))
     return figures

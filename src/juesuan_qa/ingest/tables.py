@@ -127,7 +127,8 @@ def _fact(section: TableSection, doc_id: str, row: Row, *, part: str, label: str
         value=value if value is not None else 0.0,
         unit=unit or _row_unit(label, section.unit),
         empty=empty,
-        loc=Locator(doc_id, section.code or None, section.title, line=row.line, page=row.page, quote=row.raw),
+        loc=Locator(doc_id, section.code or None, section.title, line=row.line, page=row.page, quote=row.raw,
+                    file=row.file),
     )
 
 
@@ -204,7 +205,7 @@ def _two_sided(section: TableSection, rows: list[Row], doc_id: str) -> list[Fact
             side_names = names
     facts: list[Fact] = []
     for side, (lo, hi) in zip(side_names, [(0, split), (split, None)], strict=True):
-        sliced = [Row(r.line, r.cells[lo:hi], r.raw, r.page) for r in rows]
+        sliced = [Row(r.line, r.cells[lo:hi], r.raw, r.page, r.file) for r in rows]
         facts.extend(_labelled(section, sliced, doc_id, part=side))
     return facts
 

@@ -23,18 +23,20 @@ def _doc_fields(documents: dict[str, Document], doc_id: str) -> dict:
 def cite_fact(fact: Fact, documents: dict[str, Document]) -> Citation:
     row = f"{fact.part}/{fact.row}" if fact.part and fact.table == SHEET_TABLE else fact.row
     return Citation(**_doc_fields(documents, fact.loc.doc_id), table=fact.loc.table, section=fact.loc.section,
-                    row=row, column=fact.column, page=fact.loc.page, line=fact.loc.line, quote=fact.loc.quote)
+                    row=row, column=fact.column, page=fact.loc.page, line=fact.loc.line, quote=fact.loc.quote,
+                    file=fact.loc.file)
 
 
 def cite_figure(figure: TextFigure, documents: dict[str, Document]) -> Citation:
     return Citation(**_doc_fields(documents, figure.loc.doc_id), table=None, section=figure.loc.section,
-                    row=None, column=None, page=figure.loc.page, line=figure.loc.line, quote=figure.sentence)
+                    row=None, column=None, page=figure.loc.page, line=figure.loc.line, quote=figure.sentence,
+                    file=figure.loc.file)
 
 
 def cite_passage(passage: Passage, documents: dict[str, Document]) -> Citation:
     """A passage citation quotes the whole chunk, so the sentence can be read in its context."""
     return Citation(**_doc_fields(documents, passage.doc_id), table=None, section=passage.section, row=None,
-                    column=None, page=None, line=passage.line_start, quote=passage.text)
+                    column=None, page=passage.page, line=passage.line_start, quote=passage.text, file=passage.file)
 
 
 def who(documents: dict[str, Document], doc_id: str) -> str:
@@ -171,6 +173,14 @@ def passage_answer(question: str, quotes: list, documents: dict[str, Document]) 
     subject = who(documents, quotes[0].passage.doc_id)
     text = f"据{subject}公开文件“{quotes[0].passage.section}”：\n" + "\n".join(lines)
     return Answer(question, "text", False, text, [], citations)
+
+
+def place_of(citation: dict) -> str:
+    """第3页第12行, 第3页 or 第131行: where to look, in the file the citation names."""
+    page = f"第{citation['page']}页" if citation.get("page") else ""
+    line = f"第{citation['line']}行" if citation.get("line") else ""
+    file = f"{citation['file']} " if citation.get("file") else ""
+    return f"{file}{page}{line}"
 
 
 def abstain(question: str, reason: str, coverage: str) -> Answer:

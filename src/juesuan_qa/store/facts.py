@@ -28,21 +28,23 @@ CREATE TABLE IF NOT EXISTS documents (
     source TEXT, sha256 TEXT, notes TEXT);
 CREATE TABLE IF NOT EXISTS facts (
     doc_id TEXT, tbl TEXT, title TEXT, part TEXT, row TEXT, code TEXT, col TEXT,
-    value REAL, unit TEXT, empty INTEGER, loc_table TEXT, section TEXT, line INTEGER, page INTEGER, quote TEXT);
+    value REAL, unit TEXT, empty INTEGER, loc_table TEXT, section TEXT, line INTEGER, page INTEGER, quote TEXT,
+    file TEXT);
 CREATE INDEX IF NOT EXISTS facts_doc ON facts(doc_id);
 CREATE TABLE IF NOT EXISTS projects (
     doc_id TEXT, name TEXT, section TEXT, budget REAL, executed REAL, rate REAL, score REAL,
     grade TEXT, indicators TEXT, line INTEGER, page INTEGER, quote TEXT);
 CREATE TABLE IF NOT EXISTS figures (
     doc_id TEXT, value REAL, unit TEXT, context TEXT, sentence TEXT, heading TEXT,
-    section TEXT, line INTEGER, page INTEGER);
+    section TEXT, line INTEGER, page INTEGER, file TEXT);
 CREATE TABLE IF NOT EXISTS passages (
     passage_id TEXT PRIMARY KEY, doc_id TEXT, heading TEXT, text TEXT,
-    line_start INTEGER, line_end INTEGER, kind TEXT, tokens TEXT);
+    line_start INTEGER, line_end INTEGER, kind TEXT, tokens TEXT, page INTEGER, file TEXT);
+CREATE TABLE IF NOT EXISTS files (source TEXT PRIMARY KEY, sha256 TEXT, doc_id TEXT);
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id);
 """
 
-_PER_DOC_TABLES = ("documents", "facts", "projects", "figures", "passages")
+_PER_DOC_TABLES = ("documents", "facts", "projects", "figures", "passages", "files")
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -75,9 +77,9 @@ def save_disclosure(connection: sqlite3.Connection, disclosure: Disclosure, toke
          json.dumps(disclosure.notes, ensure_ascii=False)),
     )
     connection.executemany(
-        "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(doc.doc_id, f.table, f.title, f.part, f.row, f.code, f.column, f.value, f.unit, int(f.empty),
-          f.loc.table, f.loc.section, f.loc.line, f.loc.page, f.loc.quote) for f in disclosure.facts],
+          f.loc.table, f.loc.section, f.loc.line, f.loc.page, f.loc.quote, f.loc.file) for f in disclosure.facts],
     )
     connection.executemany(
         "INSERT INTO projects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -86,15 +88,17 @@ def save_disclosure(connection: sqlite3.Connection, disclosure: Disclosure, toke
          for p in disclosure.projects],
     )
     connection.executemany(
-        "INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(doc.doc_id, f.value, f.unit, f.context, f.sentence, json.dumps(f.heading, ensure_ascii=False),
-          f.loc.section, f.loc.line, f.loc.page) for f in disclosure.figures],
+          f.loc.section, f.loc.line, f.loc.page, f.loc.file) for f in disclosure.figures],
     )
     connection.executemany(
-        "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(p.passage_id, doc.doc_id, json.dumps(p.heading, ensure_ascii=False), p.text, p.line_start,
-          p.line_end, p.kind, t) for p, t in zip(disclosure.passages, tokens, strict=True)],
+          p.line_end, p.kind, t, p.page, p.file) for p, t in zip(disclosure.passages, tokens, strict=True)],
     )
+    connection.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
+                           [(source, digest, doc.doc_id) for source, digest in disclosure.files])
 
 
 def load_documents(connection: sqlite3.Connection) -> list[Document]:
@@ -105,12 +109,12 @@ def load_documents(connection: sqlite3.Connection) -> list[Document]:
 
 def load_facts(connection: sqlite3.Connection) -> list[Fact]:
     rows = connection.execute(
-        "SELECT doc_id, tbl, title, part, row, code, col, value, unit, empty, loc_table, section, line, page, quote "
-        "FROM facts ORDER BY rowid")
+        "SELECT doc_id, tbl, title, part, row, code, col, value, unit, empty, loc_table, section, line, page, quote, "
+        "file FROM facts ORDER BY rowid")
     return [Fact(tbl, title, part, row, code, col, value, unit, bool(empty),
-                 Locator(doc_id, loc_table, section, line, page, quote))
-            for doc_id, tbl, title, part, row, code, col, value, unit, empty, loc_table, section, line, page, quote
-            in rows]
+                 Locator(doc_id, loc_table, section, line, page, quote, file))
+            for doc_id, tbl, title, part, row, code, col, value, unit, empty, loc_table, section, line, page, quote,
+            file in rows]
 
 
 def load_projects(connection: sqlite3.Connection) -> list[Project]:
@@ -125,21 +129,23 @@ def load_projects(connection: sqlite3.Connection) -> list[Project]:
 
 def load_figures(connection: sqlite3.Connection) -> list[TextFigure]:
     rows = connection.execute(
-        "SELECT doc_id, value, unit, context, sentence, heading, section, line, page FROM figures ORDER BY rowid")
+        "SELECT doc_id, value, unit, context, sentence, heading, section, line, page, file FROM figures ORDER BY rowid")
     return [TextFigure(value, unit, context, sentence, tuple(json.loads(heading)),
-                       Locator(doc_id, None, section, line, page, sentence))
-            for doc_id, value, unit, context, sentence, heading, section, line, page in rows]
+                       Locator(doc_id, None, section, line, page, sentence, file))
+            for doc_id, value, unit, context, sentence, heading, section, line, page, file in rows]
 
 
 def load_passages(connection: sqlite3.Connection) -> tuple[list[Passage], list[list[str]]]:
     rows = connection.execute(
-        "SELECT passage_id, doc_id, heading, text, line_start, line_end, kind, tokens FROM passages ORDER BY rowid")
+        "SELECT passage_id, doc_id, heading, text, line_start, line_end, kind, tokens, page, file FROM passages "
+        "ORDER BY rowid")
     passages, tokens = [], []
-    for pid, doc_id, heading, text, start, end, kind, toks in rows:
-        passages.append(Passage(pid, doc_id, tuple(json.loads(heading)), text, start, end, kind))
+    for pid, doc_id, heading, text, start, end, kind, toks, page, file in rows:
+        passages.append(Passage(pid, doc_id, tuple(json.loads(heading)), text, start, end, kind, page, file))
         tokens.append(toks.split(" ") if toks else [])
     return passages, tokens
 
 
 def document_hashes(connection: sqlite3.Connection) -> dict[str, str]:
-    return dict(connection.execute("SELECT source, sha256 FROM documents"))
+    """Every ingested file's sha256, by the path it was ingested from."""
+    return dict(connection.execute("SELECT source, sha256 FROM files"))
