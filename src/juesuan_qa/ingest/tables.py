@@ -41,13 +41,16 @@ class TableSection:
         return any(NO_DATA in text for _, text in self.notes)
 
 
-_LEADING_CODE = re.compile(r"^((?:公开|预算|部门预算)?\d{1,2}表|表[一二三四五六七八九十\d]+|[一二三四五六七八九十]+、|\d+[.、．])")
+_LEADING_CODE = re.compile(
+    r"^((?:公开|预算|部门预算)?\d{1,2}表|表\d{1,2}|表[一二三四五六七八九十]{1,3}(?=[:：.．、])|[一二三四五六七八九十]+、|\d+[.、．])"
+    r"[:：.．、]?")
+_YEAR_PREFIX = re.compile(r"^\d{4}年度?")
 
 
 def collect_section(title: Block, body: list[Block]) -> TableSection:
     text = fold(title.text)
     code = _LEADING_CODE.match(text)
-    section = TableSection(title=text[code.end():] if code else text, line=title.line)
+    section = TableSection(title=_YEAR_PREFIX.sub("", text[code.end():] if code else text), line=title.line)
     if code and "表" in code.group(1):
         section.code = code.group(1)
     if title.code:
@@ -78,7 +81,7 @@ def read_table(section: TableSection, doc_id: str) -> list[Fact]:
         return _two_sided(section, rows, doc_id)
     if has_codes(rows):
         return _coded(section, rows, doc_id)
-    if any(r.cells and r.cells[0] == "项目" for r in rows[:4]) or "行次" in header_cells:
+    if any(r.cells and fold(r.cells[0]) == "项目" for r in rows[:4]) or "行次" in header_cells:
         return _labelled(section, rows, doc_id, part="")
     if section.no_data or _figures_below_headers(rows):
         return _column_items(section, rows, doc_id)
@@ -219,11 +222,11 @@ def _labelled(section: TableSection, rows: list[Row], doc_id: str, part: str) ->
     current_part = part
     for row in rows:
         cells = row.cells
-        first = cells[0] if cells else ""
-        if first == "项目":
+        first = cells[0].strip() if cells else ""
+        if fold(first) == "项目":
             columns = {i: label for i, label in _column_labels([cells], 1, len(cells)).items() if label != "行次"}
             continue
-        if first in _COLUMN_NUMBER_ROW or not first:
+        if fold(first) in _COLUMN_NUMBER_ROW or not first:
             continue
         figures = [c for c in cells[1:] if c]
         if not columns or (not figures and not part and len(cells) > 1 and _is_section_title(first)):
