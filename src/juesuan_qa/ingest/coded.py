@@ -28,9 +28,14 @@ def is_code_header(cell: str) -> bool:
         or cell in ("编码", "代码")
 
 
+def _is_subject_name_header(cell: str) -> bool:
+    cell = fold(cell)
+    return cell.endswith(("科目名称", "单位名称", "部门名称")) and len(cell) <= 10
+
+
 def is_name_header(cell: str) -> bool:
     cell = fold(cell)
-    return "科目名称" in cell or cell in ("项目", "项目名称", "部门名称", "单位名称")
+    return "科目名称" in cell or cell in ("项目", "项目名称", "部门名称", "单位名称", "科目")
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,8 @@ class Group:
 
 
 def has_codes(rows: list[Row]) -> bool:
-    if any(is_code_header(c) for r in rows[:6] for c in r.cells):
+    """A subject table: codes, or at least a 科目名称/单位名称 column naming each row."""
+    if any(is_code_header(c) or _is_subject_name_header(c) for r in rows[:6] for c in r.cells):
         return True
     return sum(1 for r in rows for c in r.cells[:1] if CODE_NAME.match(c)) >= 2
 
@@ -68,7 +74,8 @@ def _is_data(row: Row) -> bool:
         return False
     if is_subject_code(cells[0]) or norm_label(cells[0]) in TOTAL_LABELS or CODE_NAME.match(cells[0]):
         return True
-    return any(parse_number(c) is not None for c in cells) and any(norm_label(c) in TOTAL_LABELS for c in cells)
+    # a named row with figures (a name-only table starts straight with 科学技术支出 28.00)
+    return parse_number(cells[0]) is None and any(parse_number(c) is not None for c in cells[1:])
 
 
 def groups(header: list[list[str]], width: int) -> list[Group]:
@@ -118,7 +125,13 @@ def read_coded(rows: list[Row], make_fact, column_labels) -> tuple[list[Fact], l
     cell); `column_labels(header, start, end)` names the columns.
     """
     header, data = header_rows(rows)
+    if data and any(fold(c) in CODE_PARTS for c in data[0].cells[:4]):
+        # 类 | 款 | 项 printed in the 合计 row (Shanghai): they still name the code columns
+        header.append([c if fold(c) in CODE_PARTS else "" for c in data[0].cells])
     width = max(len(r.cells) for r in rows)
+    crossed = _code_name_columns(data, width)
+    if len(crossed) >= 2:
+        return _cross_tab(header, data, crossed, width, make_fact, column_labels), [], []
     facts: list[Fact] = []
     read: set[int] = set()
     layout = groups(header, width)
@@ -155,3 +168,49 @@ def read_coded(rows: list[Row], make_fact, column_labels) -> tuple[list[Fact], l
 
 def _has_figure(cells: list[str], labels: dict[int, str]) -> bool:
     return any(i < len(cells) and parse_number(cells[i]) is not None for i in labels)
+
+
+def _code_name_columns(data: list[Row], width: int) -> list[int]:
+    """Columns whose cells are mostly "code-name" (2040602-一般行政管理事务)."""
+    columns = []
+    for i in range(width):
+        cells = [r.cells[i] for r in data if i < len(r.cells) and r.cells[i]]
+        if cells and sum(1 for c in cells if CODE_NAME.match(c)) >= 0.6 * len(cells):
+            columns.append(i)
+    return columns
+
+
+def _cross_tab(header: list[list[str]], data: list[Row], crossed: list[int], width: int, make_fact,
+               column_labels) -> list[Fact]:
+    """Rows that cross classifications (功能分类 × 政府经济分类 × 部门经济分类, Beijing 预算03表).
+
+    The row is named by all its code-name cells as printed, a merged (blank) cell carrying
+    the one above; its code is the functional one, else the most detailed economic one.
+    """
+    start = max(crossed) + 1
+    labels = column_labels(header, start, width) or {i: "金额" for i in range(start, width)}
+    functional = next((i for i in crossed if any(i < len(h) and "功能" in fold(h[i]) for h in header)), None)
+    above: dict[int, str] = {}
+    facts: list[Fact] = []
+    for row in data:
+        cells = row.cells
+        parts = []
+        for i in crossed:
+            cell = cells[i].strip() if i < len(cells) else ""
+            cell = cell or above.get(i, "")
+            above[i] = cell
+            parts.append(cell)
+        name = " ".join(p for p in parts if p)
+        if not name:
+            continue
+        first = cells[0].strip() if cells else ""
+        if norm_label(first) in TOTAL_LABELS:
+            name, above = first, {}
+        code_cell = parts[crossed.index(functional)] if functional is not None else parts[-1]
+        code = split_code_name(code_cell)[0]
+        for index, column in labels.items():
+            cell = cells[index] if index < len(cells) else ""
+            fact = make_fact(row, "", name, code, column, cell)
+            if fact:
+                facts.append(fact)
+    return facts

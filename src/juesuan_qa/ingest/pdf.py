@@ -99,7 +99,7 @@ def read_page(page, number: int) -> list[Block]:
     for index, line in enumerate(lines, start=1):  # line numbers count text lines on the page
         block = Block("para", line["text"].strip(), index, page=number)
         wide = line["x1"] - line["x0"] >= _WRAP_WIDTH * page.width
-        if wide and line["x1"] >= right - _WRAP_SLACK:
+        if wide and line["x1"] >= right - _WRAP_SLACK and not is_table_title(block.text):
             wrapped.add(id(block))  # ran to the right margin: the sentence goes on below
         items.append((line["top"], block))
     items.sort(key=lambda item: item[0])
