@@ -59,6 +59,13 @@ def split_sentences(text: str, *, semicolons: bool = True) -> list[str]:
     return [p for p in parts if p]
 
 
+def is_column_numbering(cells: list[str]) -> bool:
+    """A 栏次 row under the headers: 1, 2, 3 … (cells such as 栏次, ** or — around them)."""
+    numbers = [parse_number(c) for c in cells if c and parse_number(c) is not None]
+    return len(numbers) >= 2 and numbers == [float(n) for n in range(1, len(numbers) + 1)] \
+        and all(parse_number(c) is not None or len(c) <= 3 or c in ("栏次", "行次") for c in cells if c)
+
+
 def is_subject_code(cell: str) -> bool:
     """Budget subject codes: 3/5/7 digits functional (201, 20105, 2010501), 3/5 economic (301, 30101)."""
     return bool(re.fullmatch(r"\d{3}(\d{2}){0,2}", cell.strip()))

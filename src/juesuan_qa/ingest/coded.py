@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from juesuan_qa.ingest.blocks import Row
 from juesuan_qa.records import Fact
-from juesuan_qa.textutil import fold, is_subject_code, norm_label, parse_number
+from juesuan_qa.textutil import fold, is_column_numbering, is_subject_code, norm_label, parse_number
 
 CODE_PARTS = {"类", "款", "项"}
 CODE_NAME = re.compile(r"^(\d{3,7})\s*[-－—]\s*(\S.*)$")  # 2040602-一般行政管理事务 in one cell
@@ -60,7 +60,7 @@ def header_rows(rows: list[Row]) -> tuple[list[list[str]], list[Row]]:
     header: list[list[str]] = []
     for index, row in enumerate(rows):
         first = next((c for c in row.cells if c), "")
-        if fold(first) in _COLUMN_NUMBER_ROW:
+        if fold(first) in _COLUMN_NUMBER_ROW or is_column_numbering(row.cells):
             continue
         if _is_data(row):
             return header, rows[index:]
@@ -69,13 +69,13 @@ def header_rows(rows: list[Row]) -> tuple[list[list[str]], list[Row]]:
 
 
 def _is_data(row: Row) -> bool:
-    cells = [c for c in row.cells if c]
-    if not cells:
+    if not any(row.cells):
         return False
-    if is_subject_code(cells[0]) or norm_label(cells[0]) in TOTAL_LABELS or CODE_NAME.match(cells[0]):
+    first = row.cells[0].strip()
+    if is_subject_code(first) or norm_label(first) in TOTAL_LABELS or CODE_NAME.match(first):
         return True
-    # a named row with figures (a name-only table starts straight with 科学技术支出 28.00)
-    return parse_number(cells[0]) is None and any(parse_number(c) is not None for c in cells[1:])
+    # a row with figures (a name-only table starts straight with 科学技术支出 28.00)
+    return parse_number(first) is None and any(parse_number(c) is not None for c in row.cells[1:])
 
 
 def groups(header: list[list[str]], width: int) -> list[Group]:
@@ -94,7 +94,8 @@ def groups(header: list[list[str]], width: int) -> list[Group]:
         codes = [i for i in range(start, end) if any(i < len(h) and is_code_header(h[i]) for h in header)]
         names = [i for i in range(start, end) if i not in codes
                  and any(i < len(h) and is_name_header(h[i]) for h in header)]
-        name_column = names[0] if names else (max(codes) + 1 if codes else start)
+        # the most specific name column: 项目名称 after 单位名称, 科目名称 after 预算单位
+        name_column = names[-1] if names else (max(codes) + 1 if codes else start)
         codes = [i for i in codes if i < name_column]
         group_name = fold(naming[start]) if start < len(naming) and count > 1 else ""
         if group_name and (is_code_header(group_name) or is_name_header(group_name)):
@@ -149,9 +150,10 @@ def read_coded(rows: list[Row], make_fact, column_labels) -> tuple[list[Fact], l
             name = cells[group.name_column].strip() if group.name_column < len(cells) else ""
             if not code:
                 code, name = split_code_name(name)
-            if not name and not code:  # 合计 printed in the code column
-                name = next((cells[i] for i in group.code_columns if i < len(cells)
-                             and cells[i] and not cells[i].isdigit() and not is_code_header(cells[i])), "")
+            if not name and not code:  # 合计 in the code column, or a unit's row (深圳市统计局（本级）)
+                first_value = group.value_columns[0] if group.value_columns else len(cells)
+                name = next((c for c in cells[:first_value] if c and parse_number(c) is None
+                             and not c.isdigit() and not is_code_header(c)), "")
             if not name and not code:
                 continue
             if not code and norm_label(name) not in TOTAL_LABELS and not _has_figure(cells, labels):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from juesuan_qa.ingest.blocks import Block, Row
 from juesuan_qa.ingest.coded import has_codes, header_rows, read_coded
 from juesuan_qa.records import Fact, Locator
-from juesuan_qa.textutil import fold, norm_label, parse_number
+from juesuan_qa.textutil import fold, is_column_numbering, norm_label, parse_number
 
 TABLE_CODE = re.compile(r"(公开\s*\d{1,2}\s*表|预算\s*\d{1,2}\s*表|表\s*\d{1,2})")
 UNIT = re.compile(r"单位\s*[:：]\s*(万元|元|千元)")
@@ -91,15 +91,9 @@ def read_table(section: TableSection, doc_id: str) -> list[Fact]:
 def _figures_below_headers(rows: list[Row]) -> bool:
     """Items named by the column headers, their figures in a row below (the 三公 table)."""
     numeric = [i for i, r in enumerate(rows) if any(parse_number(c) is not None for c in r.cells)
-               and not _is_column_numbering(r)]
+               and not is_column_numbering(r.cells)]
     return bool(numeric) and numeric == list(range(len(rows) - len(numeric), len(rows))) and len(numeric) <= 2 \
         and not any(parse_number(c) is None and c for c in rows[numeric[0]].cells)
-
-
-def _is_column_numbering(row: Row) -> bool:
-    """A 栏次 row: 1, 2, 3 … under the headers."""
-    numbers = [parse_number(c) for c in row.cells if c]
-    return len(numbers) >= 3 and numbers == [float(n) for n in range(1, len(numbers) + 1)]
 
 
 def rows_first_header(rows: list[Row]) -> list[str]:
@@ -220,6 +214,12 @@ def _labelled(section: TableSection, rows: list[Row], doc_id: str, part: str) ->
     seen: set[str] = set()
     parent = ""
     current_part = part
+    above: list[str] = []
+    leading = _leading_header(rows)
+    if leading:  # headers without a 项目 cell (预算单位 | 收入总计 | 本年收入 …): the rows above the figures
+        width = max(len(r.cells) for r in rows)
+        columns = {i: label for i, label in _column_labels(leading, 1, width).items() if label != "行次"}
+        rows = rows[len(leading):]
     for row in rows:
         cells = row.cells
         first = cells[0].strip() if cells else ""
@@ -236,6 +236,12 @@ def _labelled(section: TableSection, rows: list[Row], doc_id: str, part: str) ->
                 continue
             if not columns:
                 continue
+        first_value = min(columns) if columns else 1
+        if first_value > 1:  # several label columns (预算单位 | 年度): name the row by all, a blank carrying down
+            texts = [c.strip() if parse_number(c) is None else "" for c in cells[:first_value]]  # not 行次
+            texts = [t or (above[i] if i < len(above) and i < first_value - 1 else "") for i, t in enumerate(texts)]
+            above = texts
+            first = " ".join(t for t in texts if t) or first
         label, repeated = _dedupe_label(first, seen, parent)
         for index, column in columns.items():
             cell = cells[index] if index < len(cells) else ""
@@ -244,6 +250,19 @@ def _labelled(section: TableSection, rows: list[Row], doc_id: str, part: str) ->
                 facts.append(fact)
         parent = parent if repeated else first
     return facts
+
+
+def _leading_header(rows: list[Row]) -> list[list[str]]:
+    """Rows above the first figure, when none of them is a 项目 header or a section title."""
+    header = []
+    for row in rows:
+        first = fold(row.cells[0]) if row.cells else ""
+        if first == "项目" or _is_section_title(first):
+            return []
+        if any(parse_number(c) is not None for c in row.cells[1:]) and not is_column_numbering(row.cells):
+            return header
+        header.append(row.cells)
+    return []
 
 
 def _is_section_title(label: str) -> bool:
@@ -291,8 +310,8 @@ def _column_items(section: TableSection, rows: list[Row], doc_id: str) -> list[F
     every item is then zero, cited to the note.
     """
     header = [r.cells for r in rows if not any(parse_number(c) is not None for c in r.cells)
-              and not _is_column_numbering(r)]
-    values = [r for r in rows if any(parse_number(c) is not None for c in r.cells) and not _is_column_numbering(r)]
+              and not is_column_numbering(r.cells)]
+    values = [r for r in rows if any(parse_number(c) is not None for c in r.cells) and not is_column_numbering(r.cells)]
     width = max(len(r.cells) for r in rows)
     if values:
         source = values[0]
