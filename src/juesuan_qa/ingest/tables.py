@@ -220,13 +220,17 @@ def _labelled(section: TableSection, rows: list[Row], doc_id: str, part: str) ->
         width = max(len(r.cells) for r in rows)
         columns = {i: label for i, label in _column_labels(leading, 1, width).items() if label != "行次"}
         rows = rows[len(leading):]
+        # a column of words (年度: 2025年 / 2026年) names rows; it holds no figures
+        wordy = {i for r in rows for i, c in enumerate(r.cells)
+                 if c and parse_number(c) is None and i > 0 and c.strip("—-－/*xX ")}
+        columns = {i: label for i, label in columns.items() if i not in wordy}
     for row in rows:
         cells = row.cells
         first = cells[0].strip() if cells else ""
         if fold(first) == "项目":
             columns = {i: label for i, label in _column_labels([cells], 1, len(cells)).items() if label != "行次"}
             continue
-        if fold(first) in _COLUMN_NUMBER_ROW or not first:
+        if fold(first) in _COLUMN_NUMBER_ROW or not any(cells[:min(columns) if columns else 1]):
             continue
         figures = [c for c in cells[1:] if c]
         if not columns or (not figures and not part and len(cells) > 1 and _is_section_title(first)):
