@@ -95,6 +95,11 @@ def score_facts(slots: Slots, facts: list[Fact]) -> list[Reading]:
     scoped = [f for f in facts if f.loc.doc_id in slots.doc_ids and f.table != SHEET_TABLE]
     columns = _columns_by_table(scoped)
     flow = "支出" if _SPENDING.search(slots.folded) else ("收入" if _RECEIVING.search(slots.folded) else "")
+
+    def hinted(fact: Fact) -> bool:
+        title, part = fold(fact.title), fold(fact.part)
+        return any(word in title or (part and word in part) for word in wanted.tables)
+
     tables_with_rows = {(f.loc.doc_id, f.table) for f in scoped if norm_label(f.row) in wanted.rows}
     readings: list[Reading] = []
     for fact in scoped:
@@ -106,6 +111,8 @@ def score_facts(slots: Slots, facts: list[Fact]) -> list[Reading]:
             score = CODE_SCORE
         elif label in wanted.rows or label.split("/")[-1] in wanted.rows and "/" not in label:
             score = wanted.rows.get(label, 0.0) or wanted.rows[label.split("/")[-1]]
+        elif hinted(fact) and label.endswith(TOTAL_ROWS) and set(TOTAL_ROWS) & set(wanted.rows):
+            score = ROW_SCORE  # 三公经费合计 is the 合计 asked for in the 三公 table
         elif label in TOTAL_ROWS and (fact.loc.doc_id, fact.table) not in tables_with_rows:
             score = IMPLICIT_TOTAL_SCORE
             implicit = True

@@ -106,7 +106,10 @@ def _numeric(corpus: Corpus, slots: Slots) -> Answer | None:
     if rows:
         return compose.sum_answer(slots.question, rows[0].part, rows, corpus.documents)
     readings = best_readings(score_facts(slots, corpus.facts))
-    if figure and not readings:
+    # a total no row of the question names, or many tables at once, is a weaker reading than a
+    # sentence that states the figure (政府采购预算总额, 机关运行经费 in a budget's prose)
+    weak = not readings or len(readings) > 2 or all(r.implicit for group in readings for r in group)
+    if figure and weak:
         return compose.figure_answer(slots.question, [figure.figure], corpus.documents)
     if readings:
         return compose.table_answer(slots.question, [group[0].fact for group in readings], corpus.documents,

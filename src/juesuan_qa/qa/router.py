@@ -17,7 +17,9 @@ from juesuan_qa.records import Document
 from juesuan_qa.store.bm25 import tokenize
 from juesuan_qa.textutil import fold
 
-_ORG = re.compile(r"([\u4e00-\u9fff]{2,16}?(?:委员会|办公室|中心|局|厅|委))(?!建设|运营|项目|服务|平台|费|长)")
+_ORG = re.compile(
+    r"([\u4e00-\u9fff]{2,16}?(?:委员会|办公室|中心|局|厅|卫健委|发改委|教委|经信委|住建委|农委))(?!建设|运营|项目|服务|平台|费|长)")
+_LEVEL = re.compile(r"[（(]本级[）)]$")
 _ORG_START = re.compile(r".*[年的了在是问和与及、，,？?：:“”\"（）()]")
 _ORG_PREFIX = re.compile(r"^(?:请问|下属|所属|本|该|其|我市|全市)")
 _YEAR = re.compile(r"(20\d{2})\s*年")
@@ -76,31 +78,40 @@ def find_orgs(folded: str) -> list[tuple[int, int, str]]:
     return found
 
 
-def match_documents(folded: str, documents: list[Document]) -> tuple[set[str], str, list[tuple[int, int]]]:
-    """Documents the question's organisation names point at; an unmatched name is returned as unknown."""
+def match_documents(folded: str, documents: list[Document], vocabulary: Vocabulary | None = None
+                    ) -> tuple[set[str], str, list[tuple[int, int]]]:
+    """Documents the question's organisation names point at; an unmatched name is returned as unknown.
+
+    A name the tables print as a row (a sub-unit such as 福州市医疗保障基金中心) is a subject
+    of the question, not an organisation outside the index.
+    """
     matched: set[str] = set()
     unknown = ""
     spans = []
     for start, end, name in find_orgs(folded):
-        hits = {d.doc_id for d in documents
-                if d.department and name[-1] == d.department[-1] and _is_subsequence(name, d.department)
-                and len(set(name) & set(d.department)) >= 3}
+        hits = set()
+        for d in documents:
+            department = _LEVEL.sub("", d.department)  # 深圳市统计局（本级） is asked as 深圳市统计局
+            if department and name[-1] == department[-1] and _is_subsequence(name, department) \
+                    and len(set(name) & set(department)) >= 3:
+                hits.add(d.doc_id)
         if hits:
             matched |= hits
             spans.append((start, end))
-        else:
+        elif vocabulary is None or not any(t.kind == "row" for t in vocabulary.terms.get(name, ())):
             unknown = unknown or name
     return matched, unknown, spans
 
 
 def route(question: str, documents: list[Document], vocabulary: Vocabulary) -> Slots:
     folded = fold(question)
-    matched, unknown_org, spans = match_documents(folded, documents)
+    matched, unknown_org, spans = match_documents(folded, documents, vocabulary)
     doc_ids = matched or {d.doc_id for d in documents}
     years = [int(y) for y in _YEAR.findall(folded)]
     covered = {d.year for d in documents if d.doc_id in doc_ids}
     in_scope = [y for y in years if y in covered]
-    unknown_year = next((y for y in years if y not in covered), None)
+    # 2026年 … 比2025年: a year beside a covered one is a comparison, not a request for another year
+    unknown_year = None if in_scope else next((y for y in years if y not in covered), None)
     if in_scope:
         doc_ids = {d.doc_id for d in documents if d.doc_id in doc_ids and d.year in in_scope}
     content = folded
