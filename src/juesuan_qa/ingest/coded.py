@@ -205,9 +205,9 @@ def _cross_tab(header: list[list[str]], data: list[Row], crossed: list[int], wid
         name = " ".join(p for p in parts if p)
         if not name:
             continue
-        first = cells[0].strip() if cells else ""
-        if norm_label(first) in TOTAL_LABELS:
-            name, above = first, {}
+        total = next((cells[i] for i in crossed if i < len(cells) and norm_label(cells[i]) in TOTAL_LABELS), "")
+        if total:  # 合 计 may sit in any of the classification columns
+            name, above = norm_label(total), {}
         code_cell = parts[crossed.index(functional)] if functional is not None else parts[-1]
         code = split_code_name(code_cell)[0]
         for index, column in labels.items():

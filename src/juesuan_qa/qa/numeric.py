@@ -95,6 +95,8 @@ def score_facts(slots: Slots, facts: list[Fact]) -> list[Reading]:
     scoped = [f for f in facts if f.loc.doc_id in slots.doc_ids and f.table != SHEET_TABLE]
     columns = _columns_by_table(scoped)
     flow = "支出" if _SPENDING.search(slots.folded) else ("收入" if _RECEIVING.search(slots.folded) else "")
+    # a row naming the publishing department itself (深圳市统计局（本级）) is that table's total
+    own_names = {norm_label(name) for name in slots.departments}
 
     def hinted(fact: Fact) -> bool:
         title, part = fold(fact.title), fold(fact.part)
@@ -113,7 +115,7 @@ def score_facts(slots: Slots, facts: list[Fact]) -> list[Reading]:
             score = wanted.rows.get(label, 0.0) or wanted.rows[label.split("/")[-1]]
         elif hinted(fact) and label.endswith(TOTAL_ROWS) and set(TOTAL_ROWS) & set(wanted.rows):
             score = ROW_SCORE  # 三公经费合计 is the 合计 asked for in the 三公 table
-        elif label in TOTAL_ROWS and (fact.loc.doc_id, fact.table) not in tables_with_rows:
+        elif (label in TOTAL_ROWS or label in own_names) and (fact.loc.doc_id, fact.table) not in tables_with_rows:
             score = IMPLICIT_TOTAL_SCORE
             implicit = True
         else:

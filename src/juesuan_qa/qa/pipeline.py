@@ -100,21 +100,39 @@ def _known_suffix(name: str, figures: list[TextFigure]) -> str:
 
 def _numeric(corpus: Corpus, slots: Slots) -> Answer | None:
     figure = best_figure(score_figures(slots, corpus.figures))
-    if figure and slots.prose_cue:
-        return compose.figure_answer(slots.question, [figure.figure], corpus.documents)
     rows = part_rows_to_sum(slots, corpus.facts)
+    readings = best_readings(score_facts(slots, corpus.facts))
+    if figure and _prose_first(slots, figure.figure, readings):
+        return compose.figure_answer(slots.question, [figure.figure], corpus.documents)
     if rows:
         return compose.sum_answer(slots.question, rows[0].part, rows, corpus.documents)
-    readings = best_readings(score_facts(slots, corpus.facts))
-    # a total no row of the question names, or many tables at once, is a weaker reading than a
-    # sentence that states the figure (政府采购预算总额, 机关运行经费 in a budget's prose)
-    weak = not readings or len(readings) > 2 or all(r.implicit for group in readings for r in group)
-    if figure and weak:
-        return compose.figure_answer(slots.question, [figure.figure], corpus.documents)
     if readings:
         return compose.table_answer(slots.question, [group[0].fact for group in readings], corpus.documents,
                                     also=[[r.fact for r in group[1:]] for group in readings])
-    return None
+    return figure and compose.figure_answer(slots.question, [figure.figure], corpus.documents)
+
+
+def _prose_first(slots: Slots, figure: TextFigure, readings: list) -> bool:
+    """Whether a sentence answers better than the tables.
+
+    Tables are the source of truth, so they win unless the sentence names more of what the
+    question names (机关运行经费, 政府采购预算总额: stated in prose, not a table row), or the
+    question asks what only prose says (比上年, 占比) and the tables explain no more of it.
+    """
+    if not readings:
+        return True
+    mentions = [m for m in slots.mentions if not any(t.kind == "part" for t in m.terms)]  # 收入/支出 say little
+    if not mentions:
+        return slots.prose_cue
+    said = fold(figure.context + figure.sentence[:figure.sentence.find(figure.context.split("|")[0])])
+    in_prose = sum(1 for m in mentions if m.text in said)
+
+    def in_table(fact: Fact) -> int:
+        text = fold(fact.title + fact.part + fact.row + fact.column)
+        return sum(1 for m in mentions if any(w and w in text for t in m.terms for w in (t.text, t.target)))
+
+    in_tables = max(in_table(r.fact) for group in readings for r in group)
+    return in_prose > in_tables or (slots.prose_cue and in_prose >= in_tables)
 
 
 def _project_numeric(corpus: Corpus, slots: Slots, project: Project) -> Answer | None:

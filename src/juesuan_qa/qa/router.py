@@ -52,6 +52,7 @@ class Slots:
     codes: list[str] = field(default_factory=list)
     content: str = ""  # the question without department and year: what is asked
     names: frozenset[str] = frozenset()  # words of the indexed department names (who, not what)
+    departments: frozenset[str] = frozenset()  # the department names of the documents in scope
 
 
 def department_aliases(department: str) -> list[str]:
@@ -122,8 +123,9 @@ def route(question: str, documents: list[Document], vocabulary: Vocabulary) -> S
         for alias in department_aliases(document.department):
             content = content.replace(alias, "")
     names = frozenset(t for d in documents for t in tokenize(d.department))
+    departments = frozenset(d.department for d in documents if d.doc_id in doc_ids)
     slots = Slots(question=question, folded=folded, doc_ids=doc_ids, years=years, unknown_org=unknown_org,
-                  unknown_year=unknown_year, content=content, names=names)
+                  unknown_year=unknown_year, content=content, names=names, departments=departments)
     if _LIST.search(content):
         slots.intent = "list"
     elif _NARRATIVE.search(content) and not _COUNT.search(content):
