@@ -32,10 +32,11 @@ lint: install
 	$(VENV)/bin/ruff check src tests benchmarks app.py
 
 eval: index
-	$(CLI) eval evals/seed.jsonl
+	$(CLI) eval evals/seed.jsonl evals/pdf.jsonl
 
-bench: index
+bench: model
 	$(PY) benchmarks/bench_seed.py
+	$(PY) benchmarks/bench_ingest.py
 
 clean:
 	rm -rf index .pytest_cache
