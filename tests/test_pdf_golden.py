@@ -77,3 +77,10 @@ def test_every_pdf_citation_has_a_page(parsed):
 def test_prose_figures_keep_their_page(parsed):
     figures = [f for f in parsed["putuo-caizhengju-2024-juesuan.pdf"].figures if f.value == pytest.approx(56.95)]
     assert figures and figures[0].loc.page == 21 and "减少" in figures[0].context
+
+
+def test_target_sheets_become_project_records(parsed):
+    projects = {p.name: p for p in parsed["fuzhou-yibaoju-2026-yusuan.pdf"].projects}
+    sheet = projects["外伤医疗费用结算审核服务费"]
+    assert sheet.budget == pytest.approx(118.0) and sheet.loc.page == 28
+    assert ("审核准确率", "≥95%") in {(i.name, i.target) for i in sheet.indicators}

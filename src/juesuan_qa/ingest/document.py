@@ -150,6 +150,9 @@ def build_disclosure(blocks: list[Block], *, doc_id: str, source: str, sha256: s
             continue
         if SHEET_TITLE.search(title_block.text):
             project, facts, passages = read_project(title_block, body, doc_id, paths[start][:-1])
+            if not any(b.kind == "table" for b in body):
+                _add_passages(result, make_passages(doc_id, paths[start], [b for b in body if b.kind == "para"]))
+                continue  # a heading that names sheets (目录, 绩效目标表及说明), not a sheet
             result.projects.append(project)
             result.facts.extend(facts)
             _add_passages(result, passages)

@@ -44,6 +44,8 @@ def read_project(title: Block, body: list[Block], doc_id: str,
                           Locator(doc_id, None, section, line=row.line, page=row.page, quote=row.raw,
                                   file=row.file)))
 
+    targets = "目标表" in section  # indicators with target values, no points
+    in_indicators = False
     funds: dict[str, float] = {}
     score: float | None = None
     grade = ""
@@ -57,6 +59,9 @@ def read_project(title: Block, body: list[Block], doc_id: str,
                 for label, unit, value in zip(_FUNDS, _FUND_UNITS, numbers, strict=True):
                     funds[label] = value
                     fact(row, "资金总额", label, value, unit)
+            elif len(numbers) == 1:  # a target sheet (绩效目标表) states the planned total only
+                funds["全年预算数"] = numbers[0]
+                fact(row, "资金总额", "全年预算数", numbers[0], "万元")
             continue
         if "总分" in stripped:
             after = stripped[stripped.index("总分") + 1:]
@@ -67,7 +72,10 @@ def read_project(title: Block, body: list[Block], doc_id: str,
                 fact(row, "总分", "得分", score, "分")
             grade = grades[0] if grades else grade
             continue
-        indicator = _indicator(row)
+        if "三级指标" in stripped or "指标值" in stripped:
+            in_indicators = True
+            continue
+        indicator = _indicator(row) or (_target(row) if targets and in_indicators else None)
         if indicator:
             indicators.append(indicator)
             if indicator.weight is not None:
@@ -81,6 +89,15 @@ def read_project(title: Block, body: list[Block], doc_id: str,
         loc=Locator(doc_id, None, section, line=title.line, page=title.page, quote=title.text, file=title.file),
     )
     return project, facts, _narrative(rows, doc_id, (*heading, section))
+
+
+def _target(row: Row) -> Indicator | None:
+    """A target-sheet indicator line: …, 三级指标, 指标值 (≥95%), no points."""
+    cells = [c for c in row.cells if c]
+    if len(cells) < 2 or not re.match(r"^[≥≤=<>＞＜≧≦]|^\d", cells[-1]) or len(cells[-2]) > 40:
+        return None
+    return Indicator(name=fold(cells[-2]), target=cells[-1], actual="", weight=None, score=None, note="",
+                     line=row.line or 0)
 
 
 def _field_after(rows: list[Row], label: str) -> str:
