@@ -15,7 +15,7 @@ from juesuan_qa.ingest.document import build_group, group_sources, read_source
 from juesuan_qa.textutil import fold, norm_label
 
 GOLDEN = Path(__file__).parent / "golden"
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
 def load_golden() -> list[dict]:
@@ -82,5 +82,5 @@ if __name__ == "__main__":
         total = sum(1 for g in golden if g["file"] == file)
         print(f"== {file}: missing {len(items)}/{total}")
         for item in items[: int(sys.argv[1]) if len(sys.argv) > 1 else 8]:
-            print("   p%s %s | %s | %s | %s | %s %s" % (item["page"], item["table"], item["row"], item["code"],
+            print("   p{} {} | {} | {} | {} | {} {}".format(item["page"], item["table"], item["row"], item["code"],
                                                      item["column"], item["value"], item["unit"]))

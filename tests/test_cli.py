@@ -68,3 +68,16 @@ def test_eval_bad_set_exits_nonzero(tmp_path, hashing_index):
     bad.write_text('{"id": "x"}\n', encoding="utf-8")
     result = runner.invoke(app, ["eval", str(bad), "--index", str(hashing_index)], env=ENV)
     assert result.exit_code == 2
+
+
+def test_eval_markdown_and_baseline(hashing_index, tmp_path):
+    cases = tmp_path / "mini.jsonl"
+    cases.write_text(json.dumps({"id": "t1", "question": "差旅费多少钱？", "kind": "table", "expect_value": 0.65,
+                                 "expect_unit": "万元"}, ensure_ascii=False), encoding="utf-8")
+    first, md = tmp_path / "first.json", tmp_path / "report.md"
+    runner.invoke(app, ["eval", str(cases), "--index", str(hashing_index), "--json", str(first)], env=ENV)
+    result = runner.invoke(app, ["eval", str(cases), "--index", str(hashing_index), "--baseline", str(first),
+                                 "--md", str(md)], env=ENV)
+    assert result.exit_code == 0, result.output
+    assert "against baseline" in result.output and "regressed (0)" in result.output
+    assert "| table | 1 | 100.0% |" in md.read_text(encoding="utf-8")

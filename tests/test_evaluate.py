@@ -59,3 +59,15 @@ def test_summary_counts_abstention_precision_and_recall():
     assert report["abstention"]["recall"] == 1.0 and report["abstention"]["precision"] == 0.5
     assert report["abstention"]["false_abstention_rate"] == 1.0
     assert report["accuracy_per_kind"]["table"]["accuracy"] == 0.0
+
+
+def test_compare_lists_improved_and_regressed():
+    from juesuan_qa.evaluate import compare
+
+    def report(flags):
+        return {"accuracy": sum(flags.values()) / len(flags), "accuracy_per_kind": {},
+                "results": [{"id": i, "correct": ok} for i, ok in flags.items()]}
+
+    diff = compare(report({"a": True, "b": False, "c": True}), report({"a": False, "b": True, "d": True}))
+    assert diff["improved"] == ["a"] and diff["regressed"] == ["b"]
+    assert diff["new_cases"] == ["c"] and diff["dropped_cases"] == ["d"]

@@ -91,22 +91,36 @@ def ask(question: Annotated[str | None, typer.Argument()] = None, index: IndexOp
 @app.command("eval")
 def eval_command(sets: Annotated[list[Path], typer.Argument(help="eval sets (JSONL)")], index: IndexOption = None,
                  json_out: Annotated[Path | None, typer.Option("--json", help="write the report as JSON")] = None,
-                 md_out: Annotated[Path | None, typer.Option("--md", help="write the report as markdown")] = None
-                 ) -> None:
+                 md_out: Annotated[Path | None, typer.Option("--md", help="write the report as markdown")] = None,
+                 baseline: Annotated[Path | None, typer.Option(help="an earlier --json report to compare with")]
+                 = None) -> None:
     """Score eval sets (CONTRACT.md §2); exits non-zero only when it cannot run."""
-    from juesuan_qa.evaluate import EvalSetError, load_cases, render_markdown, render_text, run_eval
+    from juesuan_qa.evaluate import (
+        EvalSetError,
+        compare,
+        load_cases,
+        render_comparison,
+        render_markdown,
+        render_text,
+        run_eval,
+    )
 
     try:
         cases = [case for path in sets for case in load_cases(path)]
-    except EvalSetError as error:
+        old = json.loads(baseline.read_text(encoding="utf-8")) if baseline else None
+    except (EvalSetError, OSError, json.JSONDecodeError) as error:
         _fail(str(error))
     kb = _open(index)
     report = run_eval(kb, cases)
+    diff = compare(report, old) if old else None
     typer.echo(render_text(report))
+    if diff:
+        report["baseline"] = diff
+        typer.echo(render_comparison(diff))
     if json_out:
         json_out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     if md_out:
-        md_out.write_text(render_markdown(report), encoding="utf-8")
+        md_out.write_text(render_markdown(report, diff), encoding="utf-8")
 
 
 @app.command()

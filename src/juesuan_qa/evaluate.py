@@ -117,8 +117,11 @@ def summarise(cases: list[dict], records: list[dict], ranks: dict[str, int | Non
     latency: dict[str, list[float]] = defaultdict(list)
     abstained_right = abstained_total = none_total = false_abstain = answerable = 0
     readings_ok = []
+    results = []
     for case, record in zip(cases, records, strict=True):
         ok = is_correct(case, record)
+        results.append({"id": case["id"], "kind": case["kind"], "correct": ok, "route": record.get("route"),
+                        "elapsed_ms": record.get("elapsed_ms", 0.0)})
         per_kind[case["kind"]].append(ok)
         doc = (record.get("citations") or [{}])[0].get("doc") or "(none)"
         per_doc[doc].append(ok)
@@ -164,7 +167,41 @@ def summarise(cases: list[dict], records: list[dict], ranks: dict[str, int | Non
         "latency_ms": {route: {"n": len(v), "p50": percentile(v, 50), "p95": percentile(v, 95)}
                        for route, v in latency.items()},
         "failures": failures,
+        "results": results,
     }
+
+
+def compare(report: dict[str, Any], baseline: dict[str, Any]) -> dict[str, Any]:
+    """What improved and what regressed against an earlier report of the same sets."""
+    before = {r["id"]: r["correct"] for r in baseline.get("results", [])}
+    now = {r["id"]: r["correct"] for r in report.get("results", [])}
+    shared = before.keys() & now.keys()
+    kinds = {}
+    for kind, row in report["accuracy_per_kind"].items():
+        old = baseline.get("accuracy_per_kind", {}).get(kind)
+        if old is not None:
+            kinds[kind] = {"before": old["accuracy"], "now": row["accuracy"], "delta": row["accuracy"] - old["accuracy"]}
+    return {
+        "accuracy": {"before": baseline.get("accuracy", 0.0), "now": report["accuracy"],
+                     "delta": report["accuracy"] - baseline.get("accuracy", 0.0)},
+        "per_kind": kinds,
+        "improved": sorted(i for i in shared if now[i] and not before[i]),
+        "regressed": sorted(i for i in shared if before[i] and not now[i]),
+        "new_cases": sorted(now.keys() - before.keys()),
+        "dropped_cases": sorted(before.keys() - now.keys()),
+    }
+
+
+def render_comparison(diff: dict[str, Any]) -> str:
+    acc = diff["accuracy"]
+    lines = [f"against baseline: accuracy {acc['before']:.1%} → {acc['now']:.1%} ({acc['delta']:+.1%})"]
+    for kind, row in diff["per_kind"].items():
+        lines.append(f"  {kind:<12} {row['before']:.1%} → {row['now']:.1%} ({row['delta']:+.1%})")
+    lines.append(f"improved ({len(diff['improved'])}): {' '.join(diff['improved'])}")
+    lines.append(f"regressed ({len(diff['regressed'])}): {' '.join(diff['regressed'])}")
+    if diff["new_cases"] or diff["dropped_cases"]:
+        lines.append(f"new cases {len(diff['new_cases'])}, dropped cases {len(diff['dropped_cases'])}")
+    return "\n".join(lines)
 
 
 def _rate(flags: list[bool]) -> float:
@@ -206,9 +243,16 @@ def render_text(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def render_markdown(report: dict[str, Any]) -> str:
+def render_markdown(report: dict[str, Any], diff: dict[str, Any] | None = None) -> str:
     lines = ["# Eval report", "", f"Cases: {report['cases']}, accuracy **{report['accuracy']:.1%}**", "",
              "| kind | n | accuracy |", "|---|---|---|"]
     lines += [f"| {k} | {r['n']} | {r['accuracy']:.1%} |" for k, r in report["accuracy_per_kind"].items()]
-    lines += ["", "```", render_text(report), "```"]
+    lines += ["", "| document | n | accuracy |", "|---|---|---|"]
+    lines += [f"| {k} | {r['n']} | {r['accuracy']:.1%} |" for k, r in report["accuracy_per_document"].items()]
+    lines += ["", "## Failures", "", "| id | kind | question | expected | got |", "|---|---|---|---|---|"]
+    lines += [f"| {f['id']} | {f['kind']} | {f['question']} | {f['expected']} | {f['route']} {f['values']} |"
+              for f in report["failures"]]
+    if diff:
+        lines += ["", "## Against the baseline", "", "```", render_comparison(diff), "```"]
+    lines += ["", "## Summary", "", "```", render_text(report), "```"]
     return "\n".join(lines)
