@@ -5,7 +5,7 @@ CLI := $(VENV)/bin/juesuan-qa
 STAMP := $(VENV)/.installed
 CORPUS ?= corpus
 
-.PHONY: install model index run test lint eval bench clean
+.PHONY: install model index run test lint eval bench clean browser
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -25,7 +25,11 @@ index: model
 run: index
 	$(CLI) serve
 
-test: model
+# The browser test drives Debian's chromium (Playwright's own browser download fails offline).
+browser:
+	command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+test: model browser
 	$(PY) -m pytest -q
 
 lint: install

@@ -81,3 +81,16 @@ def test_eval_markdown_and_baseline(hashing_index, tmp_path):
     assert result.exit_code == 0, result.output
     assert "against baseline" in result.output and "regressed (0)" in result.output
     assert "| table | 1 | 100.0% |" in md.read_text(encoding="utf-8")
+
+
+def test_answer_batch_writes_drafts(hashing_index, tmp_path):
+    questions = tmp_path / "q.csv"
+    questions.write_text("问题\n差旅费多少钱？\n晋城市教育局2023年收入总计是多少？\n", encoding="utf-8")
+    out = tmp_path / "replies.xlsx"
+    result = runner.invoke(app, ["answer-batch", str(questions), "-o", str(out), "--index", str(hashing_index)],
+                           env=ENV)
+    assert result.exit_code == 0, result.output
+    assert out.exists() and "2" in result.output
+    bad = runner.invoke(app, ["answer-batch", str(questions), "-o", str(tmp_path / "r.pdf"),
+                              "--index", str(hashing_index)], env=ENV)
+    assert bad.exit_code == 2

@@ -123,6 +123,21 @@ def eval_command(sets: Annotated[list[Path], typer.Argument(help="eval sets (JSO
         md_out.write_text(render_markdown(report, diff), encoding="utf-8")
 
 
+@app.command("answer-batch")
+def answer_batch(questions: Annotated[Path, typer.Argument(help="inquiries: .xlsx or .csv, one question a row")],
+                 output: Annotated[Path, typer.Option("-o", "--output", help="replies.docx or replies.xlsx")],
+                 index: IndexOption = None) -> None:
+    """Draft one cited reply per inquiry; flags the ones a person must review."""
+    from juesuan_qa.batch import answer_batch as run
+
+    kb = _open(index)
+    try:
+        summary = run(kb, questions, output)
+    except (ValueError, OSError) as error:
+        _fail(str(error))
+    typer.echo(summary.line())
+
+
 @app.command()
 def serve(index: IndexOption = None, host: str = "127.0.0.1", port: int = 7860) -> None:
     """Serve the chat in a browser (binds 127.0.0.1 unless told otherwise)."""

@@ -78,8 +78,11 @@ def expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, str
 
 class KnowledgeBase:
     def __init__(self, settings: Settings, corpus: Corpus) -> None:
+        from juesuan_qa.qa.polish import configured_model
+
         self.settings = settings
         self.corpus = corpus
+        self.llm = configured_model(settings)  # None unless an endpoint is configured
 
     # ---- reading ----
 
@@ -107,8 +110,17 @@ class KnowledgeBase:
     def documents(self) -> list[Document]:
         return list(self.corpus.documents.values())
 
-    def ask(self, question: str) -> Answer:
-        return ask(self.corpus, question)
+    def ask(self, question: str, scope: set[str] | None = None) -> Answer:
+        answer = ask(self.corpus, question, scope)
+        if self.llm is not None and answer.route == "text":
+            from juesuan_qa.qa.polish import polish
+
+            answer = polish(answer, self.llm)
+        return answer
+
+    def table_facts(self, doc_id: str, table: str, title: str) -> list:
+        """Every fact of one printed table, in print order (for showing a cited cell in its table)."""
+        return [f for f in self.corpus.facts if f.loc.doc_id == doc_id and f.table == table and f.title == title]
 
     # ---- writing ----
 

@@ -1,4 +1,4 @@
-"""The Gradio chat. It only renders what KnowledgeBase.ask returns; no logic of its own.
+"""The Gradio chat. It renders what KnowledgeBase returns; the logic lives elsewhere.
 
 Offline by construction: analytics off, and a theme of system fonts only (the default
 theme pulls web fonts from a CDN, which would hang a page with no network).
@@ -6,11 +6,12 @@ theme pulls web fonts from a CDN, which would hang a page with no network).
 
 from __future__ import annotations
 
-import html
 import os
+import tempfile
+from pathlib import Path
 
 from juesuan_qa import config  # noqa: F401  (sets GRADIO_ANALYTICS_ENABLED=False first)
-from juesuan_qa.qa.compose import place_of
+from juesuan_qa.webviews import CSS, charts_html, sources_html
 
 EXAMPLES = [
     "2023年收入总计是多少？",
@@ -22,54 +23,142 @@ EXAMPLES = [
 ]
 SYSTEM_FONTS = ["PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", "system-ui", "sans-serif"]
 MONO_FONTS = ["SFMono-Regular", "Menlo", "Consolas", "monospace"]
+ALL = "全部"
+STREAM_STEP = 12  # characters per streamed update: the answer appears as it is read
 
 
-def render_sources(record: dict) -> str:
-    """The citations under an answer, with the quoted source text, as HTML."""
-    if not record["citations"]:
-        return "<p>（无引用：本问题未能在公开文件中找到答案）</p>"
-    parts = []
-    for n, c in enumerate(record["citations"], start=1):
-        place = " · ".join(html.escape(x) for x in [c["table"] or "", c["section"], c["row"] or "", c["column"] or ""] if x)
-        where = html.escape(place_of(c))
-        quote = html.escape(c["quote"]).replace("\t", " │ ")
-        parts.append(
-            f"<div class='source'><b>[{n}]</b> {html.escape(c['title'])} — {place} — {where}"
-            f"<pre class='quote'>{quote}</pre></div>"
-        )
-    return "\n".join(parts)
+class ChatState:
+    """The knowledge base the app serves; replaced after an upload re-ingests the index."""
 
+    def __init__(self, kb) -> None:
+        self.kb = kb
 
-def overview(kb) -> str:
-    rows = [f"- {d.department}　{d.year}年度{d.kind}（{d.doc_id}）" for d in kb.documents]
-    return "**索引中的公开文件**\n\n" + ("\n".join(rows) or "（空）")
+    def reload(self) -> None:
+        from juesuan_qa.kb import KnowledgeBase
+
+        self.kb = KnowledgeBase.open(self.kb.settings.index_dir, settings=self.kb.settings)
+
+    def choices(self) -> tuple[list[str], list[str], list[str]]:
+        docs = self.kb.documents
+        return ([ALL, *sorted({d.department for d in docs})], [ALL, *sorted({str(d.year) for d in docs}, reverse=True)],
+                [ALL, *sorted({d.kind for d in docs if d.kind})])
+
+    def scope(self, department: str, year: str, kind: str) -> set[str] | None:
+        if (department, year, kind) == (ALL, ALL, ALL):
+            return None
+        return {d.doc_id for d in self.kb.documents
+                if department in (ALL, d.department) and year in (ALL, str(d.year)) and kind in (ALL, d.kind)}
+
+    def overview(self) -> str:
+        rows = [f"| {d.department} | {d.year} | {d.kind} | {d.doc_id} |" for d in self.kb.documents]
+        return "**索引中的公开文件**\n\n| 部门 | 年度 | 类别 | 文件 |\n|---|---|---|---|\n" + "\n".join(rows)
+
+    def charts(self, department: str, year: str, kind: str) -> str:
+        scope = self.scope(department, year, kind)
+        docs = [d for d in self.kb.documents if scope is None or d.doc_id in scope]
+        if not docs:
+            return "<p>（所选范围内没有公开文件）</p>"
+        doc = docs[0]
+        facts = [f for f in self.kb.corpus.facts if f.loc.doc_id == doc.doc_id]
+        projects = [p for p in self.kb.corpus.projects if p.loc.doc_id == doc.doc_id]
+        return f"<h4>{doc.department} {doc.year}年度{doc.kind}</h4>" + charts_html(facts, projects)
 
 
 def build(kb):
     import gradio as gr
 
-    def respond(question: str, history: list):
+    state = ChatState(kb)
+    departments, years, kinds = state.choices()
+
+    def respond(question: str, history: list, department: str, year: str, kind: str):
         question = (question or "").strip()
         if not question:
-            return history, "", ""
-        record = kb.ask(question).to_dict()
-        history = [*history, {"role": "user", "content": question},
-                   {"role": "assistant", "content": record["answer"]}]
-        return history, "", render_sources(record)
+            yield history, "", "", None
+            return
+        answer = state.kb.ask(question, state.scope(department, year, kind))
+        record = answer.to_dict()
+        text = record["answer"]
+        history = [*history, {"role": "user", "content": question}, {"role": "assistant", "content": ""}]
+        for end in range(STREAM_STEP, len(text) + STREAM_STEP, STREAM_STEP):
+            history[-1] = {"role": "assistant", "content": text[:end]}
+            yield history, "", "", None
+        yield history, "", sources_html(record, state.kb.table_facts), answer
+
+    def export(answer):
+        """The last answer as a Word draft reply, with its sources and any review flag."""
+        if answer is None:
+            return None
+        from juesuan_qa.batch import Inquiry, make_draft, write_docx
+
+        path = Path(tempfile.mkdtemp()) / "答复草稿.docx"
+        write_docx([make_draft(Inquiry("1", answer.question), answer)], path)
+        return str(path)
+
+    def batch(file):
+        if file is None:
+            return None, None, "请先上传问题清单（.xlsx 或 .csv）。"
+        from juesuan_qa.batch import answer_batch
+
+        folder = Path(tempfile.mkdtemp())
+        docx, xlsx = folder / "答复草稿.docx", folder / "答复草稿.xlsx"
+        try:
+            summary = answer_batch(state.kb, Path(file), docx)
+            answer_batch(state.kb, Path(file), xlsx)
+        except ValueError as error:
+            return None, None, f"无法处理：{error}"
+        return str(docx), str(xlsx), f"共{summary.total}条，其中需复核{summary.needs_review}条。"
+
+    def upload(files):
+        if not files:
+            return "请选择文件。", state.overview()
+        from juesuan_qa.kb import KnowledgeBase
+
+        report = KnowledgeBase.ingest([Path(f) for f in files], state.kb.settings.index_dir, settings=state.kb.settings)
+        if report.ingested:
+            state.reload()
+        return "```\n" + report.summary() + "\n```", state.overview()
 
     with gr.Blocks(title="决算公开问答 juesuan-qa", analytics_enabled=False) as demo:
-        gr.Markdown("## 决算公开问答\n问部门决算、预算公开里的数字和说明；每个回答都附原文出处。")
+        last = gr.State(None)
+        gr.Markdown("## 决算公开问答\n问部门决算、预算公开里的数字和说明；每个回答都附原文出处，点开“来源”可核对。")
+        with gr.Row():
+            department = gr.Dropdown(departments, value=ALL, label="部门", elem_id="filter-department")
+            year = gr.Dropdown(years, value=ALL, label="年度", elem_id="filter-year")
+            kind = gr.Dropdown(kinds, value=ALL, label="类别", elem_id="filter-kind")
         with gr.Row():
             with gr.Column(scale=3):
                 chat = gr.Chatbot(label="问答", height=460, elem_id="chat")
                 box = gr.Textbox(placeholder="例如：2023年三公经费是多少？", label="问题", elem_id="question")
-                send = gr.Button("提问", variant="primary", elem_id="send")
+                with gr.Row():
+                    send = gr.Button("提问", variant="primary", elem_id="send")
+                    save = gr.Button("导出这条回答为Word草稿", elem_id="export")
+                draft = gr.File(label="答复草稿", elem_id="draft")
                 gr.Examples(EXAMPLES, inputs=box)
             with gr.Column(scale=2):
-                sources = gr.HTML(label="来源", elem_id="sources")
-                gr.Markdown(overview(kb))
-        send.click(respond, [box, chat], [chat, box, sources])
-        box.submit(respond, [box, chat], [chat, box, sources])
+                with gr.Tab("来源"):
+                    sources = gr.HTML(elem_id="sources")
+                with gr.Tab("概览与图表"):
+                    overview = gr.Markdown(state.overview())
+                    charts = gr.HTML(state.charts(ALL, ALL, ALL), elem_id="charts")
+                with gr.Tab("批量答复"):
+                    questions = gr.File(label="问题清单（.xlsx / .csv，一行一问）", file_types=[".xlsx", ".csv"])
+                    run = gr.Button("生成答复草稿")
+                    batch_note = gr.Markdown()
+                    batch_docx = gr.File(label="Word 草稿")
+                    batch_xlsx = gr.File(label="Excel 草稿")
+                with gr.Tab("上传公开文件"):
+                    files = gr.File(label="PDF / Word / Excel / Markdown", file_count="multiple",
+                                    file_types=[".pdf", ".docx", ".xlsx", ".md", ".txt"])
+                    add = gr.Button("校验并加入索引")
+                    upload_note = gr.Markdown()
+        ask_inputs = [box, chat, department, year, kind]
+        send.click(respond, ask_inputs, [chat, box, sources, last])
+        box.submit(respond, ask_inputs, [chat, box, sources, last])
+        save.click(export, [last], [draft])
+        for control in (department, year, kind):
+            control.change(state.charts, [department, year, kind], [charts])
+        run.click(batch, [questions], [batch_docx, batch_xlsx, batch_note])
+        add.click(upload, [files], [upload_note, overview])
     return demo
 
 
@@ -77,9 +166,8 @@ def launch(kb, host: str = "127.0.0.1", port: int = 7860) -> None:
     import gradio as gr
 
     theme = gr.themes.Soft(font=SYSTEM_FONTS, font_mono=MONO_FONTS)
-    css = ".quote{white-space:pre-wrap;font-size:0.85em;background:#f6f6f0;padding:6px;border-radius:4px}"
     auth = None
     if os.environ.get("JUESUAN_PASSWORD"):
         auth = (os.environ.get("JUESUAN_USER", "juesuan"), os.environ["JUESUAN_PASSWORD"])
-    build(kb).launch(server_name=host, server_port=port, theme=theme, css=css, auth=auth,
+    build(kb).launch(server_name=host, server_port=port, theme=theme, css=CSS, auth=auth,
                      share=False, show_error=True)

@@ -148,7 +148,7 @@ def figure_answer(question: str, figures: list[TextFigure], documents: dict[str,
         text = f"{subject}：{lines[0]}"
     else:
         text = f"{subject}对此有{len(lines)}个数：\n" + "\n".join(f"{k}. {line}" for k, line in enumerate(lines, 1))
-        text += "\n两处数额不同，请以原文为准并核对。"
+        text += "\n各处数额不同，请以原文为准并核对。"
     route = "table" if facts else "text"
     return Answer(question, route, False, text, values, citations, needs_review=len(lines) > 1)
 

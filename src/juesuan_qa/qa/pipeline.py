@@ -39,20 +39,24 @@ class Corpus:
     search: HybridSearch
 
 
-def ask(corpus: Corpus, question: str) -> Answer:
+def ask(corpus: Corpus, question: str, scope: set[str] | None = None) -> Answer:
+    """Answer one question; `scope` (document ids) narrows it, as the web chat's filters do."""
     started = time.perf_counter()
-    answer = _answer(corpus, question.strip())
+    answer = _answer(corpus, question.strip(), scope)
     answer.elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
     return answer
 
 
-def _answer(corpus: Corpus, question: str) -> Answer:
+def _answer(corpus: Corpus, question: str, scope: set[str] | None = None) -> Answer:
     coverage = compose.coverage_text(corpus.documents)
     if not question:
         return compose.abstain(question, "问题为空。", coverage)
     if not corpus.documents:
         return compose.abstain(question, "索引中还没有任何公开文件。", coverage)
-    slots = route(question, list(corpus.documents.values()), corpus.vocabulary)
+    documents = [d for d in corpus.documents.values() if scope is None or d.doc_id in scope]
+    if not documents:
+        return compose.abstain(question, "所选范围内没有公开文件。", coverage)
+    slots = route(question, documents, corpus.vocabulary)
     if slots.unknown_org or slots.unknown_year:
         return _outside_index(corpus, slots, coverage)
     if slots.intent == "list":

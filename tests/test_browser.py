@@ -1,0 +1,89 @@
+"""The chat as a person uses it: Debian's Chromium driven by Playwright, no network.
+
+`make test` installs chromium through apt when it is missing (a browser download by
+Playwright itself fails here). Screenshots land in docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(kb):
+    from juesuan_qa.web import CSS, build
+
+    port = free_port()
+    demo = build(kb)
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, css=CSS, quiet=True)
+    yield f"http://127.0.0.1:{port}/"
+    demo.close()
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    if CHROMIUM is None:
+        pytest.fail("chromium is not installed: `make test` installs it with apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(server, wait_until="load")
+        page.locator("#question textarea").wait_for(timeout=30000)
+        yield page
+        browser.close()
+
+
+def ask(page, question: str) -> None:
+    page.locator("#question textarea").fill(question)
+    page.locator("#send").click()
+    page.locator("#sources .src").first.wait_for(timeout=20000)
+
+
+def test_asks_and_shows_the_answer_with_its_sources(page):
+    ask(page, "2023年度收入总计是多少？")
+    page.wait_for_function("document.querySelector('#chat').innerText.includes('7,176.23')", timeout=20000)
+    sources = page.locator("#sources").inner_text()
+    assert "公开01表" in sources and "收入支出决算总表" in sources and "第" in sources
+    assert page.locator("#sources td.hit").count() >= 1  # the cited cell is highlighted in its table
+    assert "7,176.23" in page.locator("#sources td.hit").first.inner_text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "chat.png"), full_page=True)
+    page.locator("#sources").screenshot(path=str(SHOTS / "source-table.png"))
+
+
+def test_narrative_answer_highlights_the_quoted_sentence(page):
+    ask(page, "为什么收入比上年少了？")
+    page.wait_for_function("document.querySelector('#sources mark') !== null", timeout=20000)
+    assert "特定目标类项目" in page.locator("#sources mark").first.inner_text()
+    page.locator("#sources").screenshot(path=str(SHOTS / "source-passage.png"))
+
+
+def test_page_loads_nothing_from_outside(server):
+    import urllib.request
+
+    html = urllib.request.urlopen(server).read().decode("utf-8")
+    assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
+
+
+def test_exports_the_answer_as_a_word_draft(page):
+    ask(page, "差旅费多少钱？")
+    page.locator("#export").click()
+    page.locator("#draft a, #draft .file-preview").first.wait_for(timeout=20000)
+    assert ".docx" in page.locator("#draft").inner_text()
