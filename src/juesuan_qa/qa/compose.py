@@ -77,6 +77,7 @@ def table_answer(question: str, facts: list[Fact], documents: dict[str, Document
     """
     values, citations, lines = [], [], []
     also = also or [[] for _ in facts]
+    several = len({f.loc.doc_id for f in facts}) > 1  # no department named: one line per department
     for fact, same in zip(facts, also, strict=True):
         label = fact_label(fact)
         values.append(Value(fact.value, fact.unit, label))
@@ -93,10 +94,12 @@ def table_answer(question: str, facts: list[Fact], documents: dict[str, Document
             tables.append(f"{other.loc.table or other.title}[{len(citations)}]")
         if tables:
             line += f"（同一数字亦见于{'、'.join(tables)}）"
-        lines.append(line)
+        lines.append(f"{who(documents, fact.loc.doc_id)}：{line}" if several else line)
     subject = who(documents, facts[0].loc.doc_id)
     if len(facts) == 1:
         text = f"{subject}{lines[0]}"
+    elif several:
+        text = "问题没有指明部门，以下按部门分别列出：\n" + "\n".join(f"{n}. {line}" for n, line in enumerate(lines, 1))
     else:
         text = (f"{subject}的“{question.strip('？?')}”有{len(facts)}种读法，口径不同：\n"
                 + "\n".join(f"{n}. {line}" for n, line in enumerate(lines, start=1))
@@ -181,6 +184,13 @@ def place_of(citation: dict) -> str:
     line = f"第{citation['line']}行" if citation.get("line") else ""
     file = f"{citation['file']} " if citation.get("file") else ""
     return f"{file}{page}{line}"
+
+
+def which_department(question: str, doc_ids: list[str], documents: dict[str, Document]) -> Answer:
+    """Too many departments hold an answer to list them all: ask which one is meant."""
+    names = "、".join(who(documents, d) for d in doc_ids)
+    text = f"问题没有指明部门，以下{len(doc_ids)}份公开文件都有这一项：{names}。请在问题中写明部门（和年度）。"
+    return Answer(question, "none", True, text, needs_review=True)
 
 
 def abstain(question: str, reason: str, coverage: str) -> Answer:

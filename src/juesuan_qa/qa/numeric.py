@@ -158,9 +158,10 @@ def best_readings(readings: list[Reading], minimum: float = IMPLICIT_TOTAL_SCORE
     if any(not r.fact.empty for r in best):
         # an empty total of a table without data (政府性基金 本表无数据) is not another reading
         best = [r for r in best if not (r.implicit and r.fact.empty)]
-    by_value: dict[tuple[float, str], list[Reading]] = {}
+    by_value: dict[tuple[str, float, str], list[Reading]] = {}
     for reading in best:
-        by_value.setdefault((round(reading.fact.value, 6), reading.fact.unit), []).append(reading)
+        key = (reading.fact.loc.doc_id, round(reading.fact.value, 6), reading.fact.unit)
+        by_value.setdefault(key, []).append(reading)
     return list(by_value.values())
 
 

@@ -26,7 +26,8 @@ from juesuan_qa.records import Answer, Citation, Document, Fact, Project, TextFi
 from juesuan_qa.store.passages import HybridSearch
 from juesuan_qa.textutil import fold
 
-STRICT_COVERAGE = 0.6  # a figure about an organisation or year outside the index must explain this much
+STRICT_COVERAGE = 0.6
+MAX_DEPARTMENTS = 4  # a question naming no department is answered per department up to this many  # a figure about an organisation or year outside the index must explain this much
 
 
 @dataclass
@@ -110,6 +111,9 @@ def _numeric(corpus: Corpus, slots: Slots) -> Answer | None:
         return compose.figure_answer(slots.question, [figure.figure], corpus.documents)
     if rows:
         return compose.sum_answer(slots.question, rows[0].part, rows, corpus.documents)
+    departments = {group[0].fact.loc.doc_id for group in readings}
+    if len(departments) > MAX_DEPARTMENTS:
+        return compose.which_department(slots.question, sorted(departments), corpus.documents)
     if readings:
         return compose.table_answer(slots.question, [group[0].fact for group in readings], corpus.documents,
                                     also=[[r.fact for r in group[1:]] for group in readings])

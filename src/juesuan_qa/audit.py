@@ -1,0 +1,343 @@
+"""Consistency audit of a disclosure (勾稽关系检查): do its tables and its prose add up?
+
+Budget and final-account disclosures repeat the same figures across a dozen tables and the
+情况说明 prose; a wrong total, a mistyped class row or a stale percentage shows up as a
+disagreement between two printed figures. The checks follow the spirit of the public
+GovBudgetChecker rules:
+
+- table rules (audit_rules): 合计 = Σ 类 = Σ 款 = Σ 项 per column; 合计 = 基本支出 + 项目支出 per
+  row; 收入总计 = 支出总计; 总计 = 本年合计 + 结转结余; 基本支出 = 人员经费 + 公用经费;
+  三公 = 出国 + 公务用车 + 接待; the same figure across tables;
+- prose rules (here): an amount stated in prose against the table; 占比 recomputed from the
+  amounts; 增长率 recomputed from the change and the current amount; 完成预算的 X%.
+
+Every finding carries the facts and figures it used, so a report can cite both sides. A
+difference within the printed precision (0.01 万元, 0.1 for a one-decimal %) is "rounding",
+never a mismatch: the disclosures themselves warn of 尾数误差 after unit conversion.
+Pure functions over facts and figures; no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import asdict
+from typing import Any
+
+from juesuan_qa.audit_rules import (
+    GRAND_ROWS,
+    MISMATCH,
+    OK,
+    ROUNDING,
+    Finding,
+    columns,
+    group_tables,
+    judge,
+    kind,
+    label,
+    main_column,
+    name,
+    sangong_item,
+    segments,
+    side_rows,
+    table_findings,
+)
+from juesuan_qa.qa.compose import cite_fact, cite_figure, place_of
+from juesuan_qa.records import Citation, Document, Fact, TextFigure
+from juesuan_qa.textutil import fold, norm_label
+
+__all__ = ["Finding", "audit", "audit_document", "render_markdown", "render_text", "to_json"]
+
+RULE_NAMES = {
+    "code_sum": "科目合计", "row_sum": "同行合计", "column_group": "栏目小计", "year_items": "本年合计",
+    "total_composition": "总计构成", "balance": "收支平衡", "sangong": "三公经费", "basic_detail": "基本支出明细",
+    "cross_table": "跨表一致", "prose_amount": "文字与表格", "prose_share": "占比", "prose_growth": "增减率",
+    "prose_completion": "预算完成率",
+}
+STATUS_NAMES = {OK: "一致", ROUNDING: "尾数误差", MISMATCH: "不一致"}
+_FIGURE = re.compile(r"[\d,]+(?:\.\d+)?\s*(?:万元|亿元|元|%|％|个|人次|人|辆|台|套|批次|次|家|篇|期|分)")
+_LEAD = re.compile(r"^(?:其中|\d{4}年度?|全年|本年度|本年)+")
+_CHANGE = ("增加", "减少", "增长", "下降", "上升")
+MIN_KEY = 4  # a label shorter than 基本支出 names nothing on its own
+
+
+def audit_document(facts: list[Fact], figures: list[TextFigure]) -> list[Finding]:
+    """Every check for one document: table rules first, then prose against tables.
+
+    Callers pass one document's facts and figures (filter by doc id); findings come back
+    in rule order, each with status ok / rounding / mismatch.
+    """
+    found = table_findings(facts) + list(prose_findings(facts, figures))
+    unique: dict[frozenset[int], Finding] = {}
+    for finding in found:  # row and column rules can meet on the same cells
+        unique.setdefault(frozenset(map(id, finding.sources)), finding)
+    return list(unique.values())
+
+
+def audit(kb: Any, doc_id: str | None = None) -> dict[str, list[Finding]]:
+    """Findings per document id of a KnowledgeBase (every document when doc_id is None)."""
+    corpus = kb.corpus
+    if doc_id is not None and doc_id not in corpus.documents:
+        raise ValueError(f"unknown document {doc_id!r}; known: {', '.join(corpus.documents)}")
+    ids = [doc_id] if doc_id else list(corpus.documents)
+    return {d: audit_document([f for f in corpus.facts if f.loc.doc_id == d],
+                              [g for g in corpus.figures if g.loc.doc_id == d]) for d in ids}
+
+
+# ---- prose against tables ----
+
+
+def last_piece(figure: TextFigure) -> str:
+    """What the figure is: the words between the previous figure and this one (收入总计, 基本支出 …)."""
+    return fold(_FIGURE.split(figure.context.split("|")[0])[-1])
+
+
+def label_index(facts: list[Fact]) -> dict[str, list[Fact]]:
+    """Table figures by the words prose uses for them: 收入总计, 基本支出, 人员经费, 一般公共服务支出 …"""
+    index: dict[str, list[Fact]] = {}
+
+    def add(key: str, fact: Fact) -> None:
+        if len(key) >= 2 and not fact.empty or fact.value == 0:
+            index.setdefault(key, []).append(fact)
+
+    for (_, title), table in group_tables(facts).items():
+        what, prefix = kind(title, table), "财政拨款" if "财政拨款" in title else ""
+        main = main_column(columns(table))
+        for f in table:
+            row = norm_label(f.row)
+            if what == "totals":
+                continue
+            if what == "sangong":
+                item = sangong_item(f.row) or next((sangong_item(s) for s in segments(f.column) if sangong_item(s)), None)
+                if item:
+                    add(f"三公:{item}", f)
+            elif not f.code and row in GRAND_ROWS:
+                total = {"revenue": "收入合计", "expense": "支出合计", "basic": "基本支出"}.get(what, "")
+                add(total if f.column == main else label(f.column), f)
+            elif not f.code and row in ("人员经费合计", "公用经费合计"):
+                add(row[:-2], f)
+            elif len(f.code) == 3 and f.column == main:
+                add(row, f)
+        for side, lines in side_rows(table).items() if what == "totals" else ():
+            for f in (f for f in lines if "/" not in f.row):
+                key = norm_label(f.row)
+                key = side + key if key in GRAND_ROWS else key
+                for k in {key, key[2:] if key.startswith("本年") and key.endswith("合计") else key}:
+                    add(k if k.startswith(prefix) else prefix + k, f)
+    return index
+
+
+def lookup(index: dict[str, list[Fact]], words: str) -> list[Fact]:
+    """Table figures named by the longest suffix of the words that is a known label."""
+    words = _LEAD.sub("", fold(words).replace("(类)", ""))
+    item = sangong_item(words.removesuffix("支出")) if len(words) <= 14 else None
+    if item == "total" and "三公" not in words or item != "total" and not words.endswith(("费", "费支出")):
+        item = None
+    if item and f"三公:{item}" in index:
+        return index[f"三公:{item}"]
+    for start in range(0, len(words) - MIN_KEY + 1):
+        if words[start:] in index:
+            return index[words[start:]]
+    return []
+
+
+def best(options: list[Finding]) -> Finding | None:
+    """Of several readings (the same label in several tables), the one that agrees best."""
+    return min(options, key=lambda f: abs(f.difference)) if options else None
+
+
+def to_wan(fact: Fact) -> float:
+    return fact.value / 10000 if fact.unit == "元" else fact.value
+
+
+def prose_findings(facts: list[Fact], figures: list[TextFigure]) -> Iterator[Finding]:
+    index = label_index(facts)
+    years = [int(y) for g in figures for y in re.findall(r"(20\d{2})年", g.sentence)]
+    year = max(years, default=0)
+    sections: dict[tuple, list[TextFigure]] = {}
+    for figure in figures:
+        sections.setdefault((figure.loc.section, figure.heading, figure.loc.file), []).append(figure)
+    for section in sections.values():
+        for n, figure in enumerate(section):
+            same = [g for g in section[:n] if g.sentence == figure.sentence and g.loc.line == figure.loc.line]
+            earlier = section[:n]
+            found = None
+            if figure.unit == "万元":
+                found = _amount(index, figure, year)
+            elif figure.unit == "%" and same:
+                piece = last_piece(figure)
+                if "完成" in piece and "预算" in piece:
+                    found = _completion(figure, same)
+                elif any(w in piece for w in _CHANGE):
+                    found = _growth(figure, same, earlier)
+                elif "占" in piece:
+                    found = _share(index, figure, same, earlier)
+            if found is not None:
+                yield found
+
+
+def _prior(figure: TextFigure, year: int) -> bool:
+    """A sentence about an earlier year (上年, 2022年 in a 2023 disclosure) is not about these tables."""
+    years = [int(y) for y in re.findall(r"(20\d{2})年", figure.sentence)]
+    return "上年" in figure.sentence or any(y < year for y in years)
+
+
+def _amount(index: dict[str, list[Fact]], figure: TextFigure, year: int) -> Finding | None:
+    piece = last_piece(figure)
+    if any(w in piece for w in _CHANGE + ("预算", "比", "较")) or _prior(figure, year):
+        return None
+    qualified = "财政拨款" + _LEAD.sub("", piece)  # 财政拨款收入总计…，支出总计: the qualifier is said once
+    facts = index[qualified] if "财政拨款" in figure.context and qualified in index else lookup(index, piece)
+    return best([judge("prose_amount", name(figure), f"表中{name(f)}", figure.value, to_wan(f), [figure, f],
+                       "万元", precision=[figure]) for f in facts])
+
+
+def _amounts(figures: list[TextFigure]) -> list[TextFigure]:
+    return [g for g in figures if g.unit == "万元"]
+
+
+def _share(index, figure: TextFigure, same: list[TextFigure], earlier: list[TextFigure]) -> Finding | None:
+    """占比 X% = item / total, the total stated earlier in the section (or named: 占本年支出合计的)."""
+    items = _amounts(same)
+    if not items or items[-1] is not same[-1]:
+        return None
+    item, named = items[-1], last_piece(figure).split("占", 1)[1].removesuffix("的")
+    if named and named != "比":
+        totals: list[Fact | TextFigure] = list(lookup(index, named))
+    else:
+        shares = {id(g) for k, g in enumerate(earlier[:-1]) if earlier[k + 1].unit == "%"}
+        totals = [g for g in _amounts(earlier) if g is not item and id(g) not in shares][-1:]
+    options = []
+    for total in totals:
+        base = to_wan(total) if isinstance(total, Fact) else total.value
+        if base > 0:
+            options.append(judge("prose_share", name(figure), f"{item.value:g}万元÷{base:g}万元",
+                                 figure.value, item.value / base * 100, [figure, item, total], "%",
+                                 precision=[figure]))
+    return best(options)
+
+
+def _completion(figure: TextFigure, same: list[TextFigure]) -> Finding | None:
+    """完成（年初）预算的 X% = 决算数 / 预算数, both stated before it in the sentence."""
+    amounts = _amounts(same)
+    budgets = [g for g in amounts[:-1] if "预算" in last_piece(g)]
+    if len(amounts) < 2 or not budgets or budgets[-1].value <= 0:
+        return None
+    spent, budget = amounts[-1], budgets[-1]
+    return judge("prose_completion", name(figure), f"{spent.value:g}万元÷{budget.value:g}万元", figure.value,
+                 spent.value / budget.value * 100, [figure, spent, budget], "%", precision=[figure])
+
+
+def _growth(figure: TextFigure, same: list[TextFigure], earlier: list[TextFigure]) -> Finding | None:
+    """增长/下降 X% = 增减额 / 上年数, 上年数 = 本年数 ∓ 增减额; 本年数 stated before the change."""
+    change = same[-1]
+    piece = last_piece(change)
+    if change.unit != "万元" or not any(w in piece for w in _CHANGE):
+        return None
+    current = [g for g in _amounts(same[:-1]) if not any(w in last_piece(g) for w in _CHANGE)]
+    if not current:
+        subject = re.sub(r"^(与上年相比|比上年度?|较上年度?|同比)|(增加|减少|增长|下降|上升)$", "", piece)
+        subject = subject.replace("决算", "")
+        current = [g for g in _amounts(earlier) if len(subject) >= 2
+                   and _LEAD.sub("", last_piece(g).replace("决算", "")).endswith(subject)]
+    if not current:
+        return None
+    now = current[-1]
+    down = "减少" in piece or "下降" in last_piece(figure)
+    before = now.value + change.value if down else now.value - change.value
+    if before <= 0:
+        return None
+    return judge("prose_growth", name(figure), f"{change.value:g}万元÷上年{before:g}万元", figure.value,
+                 change.value / before * 100, [figure, change, now], "%", precision=[figure])
+
+
+# ---- reports ----
+
+
+def counts(findings: Iterable[Finding]) -> dict[str, int]:
+    findings = list(findings)
+    return {"checks": len(findings), **{s: sum(f.status == s for f in findings) for s in (OK, ROUNDING, MISMATCH)}}
+
+
+def notable(findings: Iterable[Finding]) -> list[Finding]:
+    """Mismatches first, then rounding; ok findings are only counted."""
+    return [f for s in (MISMATCH, ROUNDING) for f in findings if f.status == s]
+
+
+def citations(finding: Finding, documents: Mapping[str, Document]) -> list[Citation]:
+    """Citations of the printed sources; blank cells (zeros by convention) are counted, not cited."""
+    return [cite_fact(s, dict(documents)) if isinstance(s, Fact) else cite_figure(s, dict(documents))
+            for s in finding.sources if not (isinstance(s, Fact) and s.empty)]
+
+
+def _blanks(finding: Finding) -> str:
+    n = sum(isinstance(s, Fact) and s.empty for s in finding.sources)
+    return f"（另有{n}个空栏按0计，未逐一引用）" if n else ""
+
+
+def _docs(documents: Mapping[str, Document] | Iterable[Document]) -> dict[str, Document]:
+    return dict(documents) if isinstance(documents, Mapping) else {d.doc_id: d for d in documents}
+
+
+def _title(doc_id: str, documents: dict[str, Document]) -> str:
+    doc = documents.get(doc_id)
+    return f"{doc.title or doc.department}（{doc_id}）" if doc else doc_id
+
+
+def _cited(citation: Citation) -> str:
+    where = " · ".join(x for x in (citation.table, citation.section if citation.section != citation.table else "",
+                                   citation.row and f"行“{citation.row}”", citation.column and f"列“{citation.column}”",
+                                   place_of(asdict(citation))) if x)
+    return f"{where}：“{citation.quote.strip()[:160]}”"
+
+
+def _summary(c: dict[str, int]) -> str:
+    return f"检查 {c['checks']} 项：一致 {c[OK]}，尾数误差 {c[ROUNDING]}，不一致 {c[MISMATCH]}"
+
+
+def render_text(results: Mapping[str, list[Finding]], documents: Mapping[str, Document] | Iterable[Document]) -> str:
+    """Plain text for the terminal: per document the counts, then each mismatch and rounding with citations."""
+    documents, lines = _docs(documents), []
+    for doc_id, findings in results.items():
+        lines += [_title(doc_id, documents), f"  {_summary(counts(findings))}"]
+        for finding in notable(findings):
+            lines.append(f"  [{STATUS_NAMES[finding.status]}] {RULE_NAMES.get(finding.rule, finding.rule)}："
+                         f"{finding.message}{_blanks(finding)}")
+            lines += [f"      [{n}] {_cited(c)}" for n, c in enumerate(citations(finding, documents), start=1)]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def render_markdown(results: Mapping[str, list[Finding]],
+                    documents: Mapping[str, Document] | Iterable[Document]) -> str:
+    """Markdown for the web page or a file: a summary table, then one section per document."""
+    documents = _docs(documents)
+    out = ["# 勾稽关系检查", "", "| 文件 | 检查 | 一致 | 尾数误差 | 不一致 |", "|---|---:|---:|---:|---:|"]
+    for doc_id, findings in results.items():
+        c = counts(findings)
+        out.append(f"| {_title(doc_id, documents)} | {c['checks']} | {c[OK]} | {c[ROUNDING]} | {c[MISMATCH]} |")
+    for doc_id, findings in results.items():
+        out += ["", f"## {_title(doc_id, documents)}", "", _summary(counts(findings))]
+        for finding in notable(findings):
+            out += ["", f"- **{STATUS_NAMES[finding.status]}** · {RULE_NAMES.get(finding.rule, finding.rule)}："
+                        f"{finding.message}{_blanks(finding)}"]
+            out += [f"  {n}. {_cited(c)}" for n, c in enumerate(citations(finding, documents), start=1)]
+    return "\n".join(out) + "\n"
+
+
+def to_json(results: Mapping[str, list[Finding]],
+            documents: Mapping[str, Document] | Iterable[Document]) -> dict[str, Any]:
+    """JSON-ready report: per document its counts and every mismatch/rounding with its citations."""
+    documents = _docs(documents)
+    out = []
+    for doc_id, findings in results.items():
+        doc = documents.get(doc_id)
+        out.append({
+            "doc_id": doc_id, "title": doc.title if doc else "", "department": doc.department if doc else "",
+            "year": doc.year if doc else None, "kind": doc.kind if doc else "", "counts": counts(findings),
+            "findings": [{"rule": f.rule, "rule_name": RULE_NAMES.get(f.rule, f.rule), "status": f.status,
+                          "message": f.message + _blanks(f), "expected": f.expected, "actual": f.actual,
+                          "difference": f.difference,
+                          "citations": [asdict(c) for c in citations(f, documents)]} for f in notable(findings)],
+        })
+    return {"documents": out, "counts": counts(f for fs in results.values() for f in fs)}
