@@ -152,3 +152,20 @@ def test_abstains_and_says_what_is_covered(kb, question):
     answer = kb.ask(question)
     assert answer.abstained and answer.route == "none" and not answer.values
     assert "晋城市大数据应用局 2023年度决算" in answer.answer
+
+
+def test_share_computed_from_two_cited_cells(kb):
+    answer = kb.ask("差旅费占公用经费合计的比例是多少？")
+    assert [(v.value, v.unit) for v in answer.values] == [(1.85, "%")]
+    assert "0.65 ÷ 35.11 × 100% = 1.85%" in answer.answer and len(answer.citations) == 2
+
+
+def test_stated_share_preferred_to_the_recomputed_one(kb):
+    answer = kb.ask("基本支出占支出合计的比例是多少？")
+    assert answer.route == "text" and answer.values[0].value == 4.09  # 293.16/7176.23 = 4.085…, stated 4.09
+
+
+def test_difference_computed(kb):
+    answer = kb.ask("项目支出比基本支出多多少？")
+    assert [(v.value, v.unit) for v in answer.values] == [(pytest.approx(6589.91), "万元")]
+    assert "6,883.07 − 293.16 = 6,589.91万元" in answer.answer

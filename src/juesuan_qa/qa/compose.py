@@ -186,6 +186,27 @@ def place_of(citation: dict) -> str:
     return f"{file}{page}{line}"
 
 
+def computed_answer(question: str, computed, documents: dict[str, Document],
+                    stated: TextFigure | None = None) -> Answer:
+    """A share or difference of two cited table figures, the formula shown; beside it the figure
+    the prose states when that differs."""
+    left, right = computed.left, computed.right
+    what = "占" if computed.kind == "share" else "与"
+    label = f"{fact_label(left)}{what}{fact_label(right)}{'的比例' if computed.kind == 'share' else '之差'}（计算）"
+    text = (f"{who(documents, left.loc.doc_id)}：{fact_label(left)} {format_amount(left.value, left.unit)}[1]，"
+            f"{fact_label(right)} {format_amount(right.value, right.unit)}[2]。\n"
+            f"计算：{computed.formula}，即 **{format_amount(computed.value, computed.unit)}**"
+            f"（由所引两数计算得出）。")
+    values = [Value(computed.value, computed.unit, label)]
+    citations = [cite_fact(left, documents), cite_fact(right, documents)]
+    if stated is not None:
+        citations.append(cite_figure(stated, documents))
+        values.append(Value(stated.value, stated.unit, "文字说明所列"))
+        text += (f"\n文字说明所列为 **{format_amount(stated.value, stated.unit)}**，与计算结果不一致，"
+                 f"请核对原文：“{stated.sentence}”[3]")
+    return Answer(question, "table", False, text, values, citations, needs_review=stated is not None)
+
+
 def which_department(question: str, doc_ids: list[str], documents: dict[str, Document]) -> Answer:
     """Too many departments hold an answer to list them all: ask which one is meant."""
     names = "、".join(who(documents, d) for d in doc_ids)

@@ -12,10 +12,12 @@ Order matters and follows the product's first rule, a number is never invented:
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, replace
 
 from juesuan_qa.qa import compose
+from juesuan_qa.qa.arithmetic import compute
 from juesuan_qa.qa.figures import best_figure, score_figures
 from juesuan_qa.qa.lexicon import Vocabulary
 from juesuan_qa.qa.narrative import MIN_COVERAGE, definitions, extract, retrieve
@@ -27,6 +29,9 @@ from juesuan_qa.store.passages import HybridSearch
 from juesuan_qa.textutil import fold
 
 STRICT_COVERAGE = 0.6
+ROUNDING = 0.011  # a stated 95.91% and a recomputed 95.905…% are the same figure
+_STATES_SHARE = re.compile(r"占|比重|比例")
+_STATES_DIFFERENCE = re.compile(r"多|少|差|增加|减少")
 MAX_DEPARTMENTS = 4  # a question naming no department is answered per department up to this many  # a figure about an organisation or year outside the index must explain this much
 
 
@@ -105,6 +110,14 @@ def _known_suffix(name: str, figures: list[TextFigure]) -> str:
 
 def _numeric(corpus: Corpus, slots: Slots) -> Answer | None:
     figure = best_figure(score_figures(slots, corpus.figures))
+    computed = compute(slots, corpus.facts, corpus.vocabulary)
+    if computed is not None:
+        says = _STATES_SHARE if computed.kind == "share" else _STATES_DIFFERENCE
+        stated = figure.figure if figure and figure.figure.unit == computed.unit \
+            and says.search(figure.figure.context) else None
+        if stated is not None and abs(stated.value - computed.value) <= ROUNDING:
+            return compose.figure_answer(slots.question, [stated], corpus.documents)  # the document says it
+        return compose.computed_answer(slots.question, computed, corpus.documents, stated)
     rows = part_rows_to_sum(slots, corpus.facts)
     readings = best_readings(score_facts(slots, corpus.facts))
     if figure and _prose_first(slots, figure.figure, readings):
