@@ -153,6 +153,8 @@ def _prose_first(slots: Slots, figure: TextFigure, readings: list) -> bool:
         return sum(1 for m in mentions if any(w and w in text for t in m.terms for w in (t.text, t.target)))
 
     in_tables = max(in_table(r.fact) for group in readings for r in group)
+    if in_prose >= in_tables and figure.value and all(r.fact.empty for group in readings for r in group):
+        return True  # the tables leave it blank where the prose states an amount (e.g. one spent via projects)
     return in_prose > in_tables or (slots.prose_cue and in_prose >= in_tables)
 
 
