@@ -94,3 +94,13 @@ def test_answer_batch_writes_drafts(hashing_index, tmp_path):
     bad = runner.invoke(app, ["answer-batch", str(questions), "-o", str(tmp_path / "r.pdf"),
                               "--index", str(hashing_index)], env=ENV)
     assert bad.exit_code == 2
+
+
+def test_audit_reports_findings(hashing_index, tmp_path):
+    out = tmp_path / "audit.json"
+    result = runner.invoke(app, ["audit", "--index", str(hashing_index), "--json", str(out)], env=ENV)
+    assert result.exit_code == 0, result.output
+    assert "jincheng-bigdata-2023-juesuan" in result.output
+    assert json.loads(out.read_text(encoding="utf-8"))
+    unknown = runner.invoke(app, ["audit", "no-such-doc", "--index", str(hashing_index)], env=ENV)
+    assert unknown.exit_code == 2

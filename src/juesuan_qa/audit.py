@@ -20,9 +20,10 @@ Pure functions over facts and figures; no I/O.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from juesuan_qa.audit_rules import (
     GRAND_ROWS,
@@ -46,13 +47,16 @@ from juesuan_qa.qa.compose import cite_fact, cite_figure, place_of
 from juesuan_qa.records import Citation, Document, Fact, TextFigure
 from juesuan_qa.textutil import fold, norm_label
 
+if TYPE_CHECKING:
+    from juesuan_qa.kb import KnowledgeBase
+
 __all__ = ["Finding", "audit", "audit_document", "render_markdown", "render_text", "to_json"]
 
 RULE_NAMES = {
     "code_sum": "科目合计", "row_sum": "同行合计", "column_group": "栏目小计", "year_items": "本年合计",
     "total_composition": "总计构成", "balance": "收支平衡", "sangong": "三公经费", "basic_detail": "基本支出明细",
-    "cross_table": "跨表一致", "prose_amount": "文字与表格", "prose_share": "占比", "prose_growth": "增减率",
-    "prose_completion": "预算完成率",
+    "cross_table": "跨表一致", "basic_split": "人员与公用经费", "prose_amount": "文字与表格", "prose_share": "占比", "prose_growth": "增减率",
+    "prose_completion": "预算完成率", "prose_sangong": "三公增减",
 }
 STATUS_NAMES = {OK: "一致", ROUNDING: "尾数误差", MISMATCH: "不一致"}
 _FIGURE = re.compile(r"[\d,]+(?:\.\d+)?\s*(?:万元|亿元|元|%|％|个|人次|人|辆|台|套|批次|次|家|篇|期|分)")
@@ -68,13 +72,16 @@ def audit_document(facts: list[Fact], figures: list[TextFigure]) -> list[Finding
     in rule order, each with status ok / rounding / mismatch.
     """
     found = table_findings(facts) + list(prose_findings(facts, figures))
-    unique: dict[frozenset[int], Finding] = {}
-    for finding in found:  # row and column rules can meet on the same cells
-        unique.setdefault(frozenset(map(id, finding.sources)), finding)
-    return list(unique.values())
+    unique: dict[object, Finding] = {}
+    for finding in found:  # row and column rules can meet on the same cells; a table repeats its 合计 per page
+        key = frozenset(map(id, finding.sources))
+        repeated = all(isinstance(s, Fact) for s in finding.sources) and finding.message in unique
+        if key not in unique and not repeated:
+            unique[key] = unique[finding.message] = finding
+    return list({id(f): f for f in unique.values()}.values())
 
 
-def audit(kb: Any, doc_id: str | None = None) -> dict[str, list[Finding]]:
+def audit(kb: KnowledgeBase, doc_id: str | None = None) -> dict[str, list[Finding]]:
     """Findings per document id of a KnowledgeBase (every document when doc_id is None)."""
     corpus = kb.corpus
     if doc_id is not None and doc_id not in corpus.documents:
@@ -97,16 +104,14 @@ def label_index(facts: list[Fact]) -> dict[str, list[Fact]]:
     index: dict[str, list[Fact]] = {}
 
     def add(key: str, fact: Fact) -> None:
-        if len(key) >= 2 and not fact.empty or fact.value == 0:
+        if len(key) >= 2:
             index.setdefault(key, []).append(fact)
 
     for (_, title), table in group_tables(facts).items():
         what, prefix = kind(title, table), "财政拨款" if "财政拨款" in title else ""
         main = main_column(columns(table))
-        for f in table:
+        for f in table if what != "totals" else ():
             row = norm_label(f.row)
-            if what == "totals":
-                continue
             if what == "sangong":
                 item = sangong_item(f.row) or next((sangong_item(s) for s in segments(f.column) if sangong_item(s)), None)
                 if item:
@@ -121,8 +126,11 @@ def label_index(facts: list[Fact]) -> dict[str, list[Fact]]:
         for side, lines in side_rows(table).items() if what == "totals" else ():
             for f in (f for f in lines if "/" not in f.row):
                 key = norm_label(f.row)
+                if not key.endswith(("支出", "收入", "结余", "结转", "合计", "总计")):
+                    continue  # 统计管理, 行政运行: a project in the prose may share a 项's name, not its amount
                 key = side + key if key in GRAND_ROWS else key
-                for k in {key, key[2:] if key.startswith("本年") and key.endswith("合计") else key}:
+                alias = "收入支出总计" if key in ("收入总计", "支出总计") else key[2:] if key.startswith("本年") else key
+                for k in {key, alias}:
                     add(k if k.startswith(prefix) else prefix + k, f)
     return index
 
@@ -131,13 +139,14 @@ def lookup(index: dict[str, list[Fact]], words: str) -> list[Fact]:
     """Table figures named by the longest suffix of the words that is a known label."""
     words = _LEAD.sub("", fold(words).replace("(类)", ""))
     item = sangong_item(words.removesuffix("支出")) if len(words) <= 14 else None
+    item = "total" if item is None and "三公" in words and words.endswith("经费") else item
     if item == "total" and "三公" not in words or item != "total" and not words.endswith(("费", "费支出")):
         item = None
     if item and f"三公:{item}" in index:
         return index[f"三公:{item}"]
     for start in range(0, len(words) - MIN_KEY + 1):
-        if words[start:] in index:
-            return index[words[start:]]
+        if words[start:] in index:  # the same label in the 财政拨款 tables is another reading of it
+            return index[words[start:]] + index.get("财政拨款" + words[start:], [])
     return []
 
 
@@ -152,8 +161,8 @@ def to_wan(fact: Fact) -> float:
 
 def prose_findings(facts: list[Fact], figures: list[TextFigure]) -> Iterator[Finding]:
     index = label_index(facts)
-    years = [int(y) for g in figures for y in re.findall(r"(20\d{2})年", g.sentence)]
-    year = max(years, default=0)
+    years = Counter(int(y) for g in figures for y in re.findall(r"(20\d{2})年", g.sentence))
+    year = years.most_common(1)[0][0] if years else 0  # the year the disclosure speaks of most
     sections: dict[tuple, list[TextFigure]] = {}
     for figure in figures:
         sections.setdefault((figure.loc.section, figure.heading, figure.loc.file), []).append(figure)
@@ -169,11 +178,13 @@ def prose_findings(facts: list[Fact], figures: list[TextFigure]) -> Iterator[Fin
                 if "完成" in piece and "预算" in piece:
                     found = _completion(figure, same)
                 elif any(w in piece for w in _CHANGE):
-                    found = _growth(figure, same, earlier)
+                    yield from _growth(figure, same, earlier)
                 elif "占" in piece:
                     found = _share(index, figure, same, earlier)
             if found is not None:
                 yield found
+        if any("三公" in h for h in (section[0].loc.section, *section[0].heading)):
+            yield from _sangong_changes(section)
 
 
 def _prior(figure: TextFigure, year: int) -> bool:
@@ -204,14 +215,17 @@ def _share(index, figure: TextFigure, same: list[TextFigure], earlier: list[Text
     item, named = items[-1], last_piece(figure).split("占", 1)[1].removesuffix("的")
     if named and named != "比":
         totals: list[Fact | TextFigure] = list(lookup(index, named))
-    else:
+    else:  # the whole: stated first in its sentence, before the items, not itself an item with a share
         shares = {id(g) for k, g in enumerate(earlier[:-1]) if earlier[k + 1].unit == "%"}
-        totals = [g for g in _amounts(earlier) if g is not item and id(g) not in shares][-1:]
+        firsts = {id(next(g for g in earlier if g.sentence == h.sentence and g.loc.line == h.loc.line))
+                  for h in earlier}
+        totals = [g for g in _amounts(earlier) if g is not item and id(g) not in shares and id(g) in firsts
+                  and (g.value >= item.value > 0 or item.value == 0)][-1:]
     options = []
     for total in totals:
         base = to_wan(total) if isinstance(total, Fact) else total.value
         if base > 0:
-            options.append(judge("prose_share", name(figure), f"{item.value:g}万元÷{base:g}万元",
+            options.append(judge("prose_share", name(figure), f"{item.value:,.2f}万元÷{base:,.2f}万元",
                                  figure.value, item.value / base * 100, [figure, item, total], "%",
                                  precision=[figure]))
     return best(options)
@@ -224,31 +238,80 @@ def _completion(figure: TextFigure, same: list[TextFigure]) -> Finding | None:
     if len(amounts) < 2 or not budgets or budgets[-1].value <= 0:
         return None
     spent, budget = amounts[-1], budgets[-1]
-    return judge("prose_completion", name(figure), f"{spent.value:g}万元÷{budget.value:g}万元", figure.value,
+    return judge("prose_completion", name(figure), f"{spent.value:,.2f}万元÷{budget.value:,.2f}万元", figure.value,
                  spent.value / budget.value * 100, [figure, spent, budget], "%", precision=[figure])
 
 
-def _growth(figure: TextFigure, same: list[TextFigure], earlier: list[TextFigure]) -> Finding | None:
-    """增长/下降 X% = 增减额 / 上年数, 上年数 = 本年数 ∓ 增减额; 本年数 stated before the change."""
-    change = same[-1]
-    piece = last_piece(change)
-    if change.unit != "万元" or not any(w in piece for w in _CHANGE):
-        return None
-    current = [g for g in _amounts(same[:-1]) if not any(w in last_piece(g) for w in _CHANGE)]
-    if not current:
-        subject = re.sub(r"^(与上年相比|比上年度?|较上年度?|同比)|(增加|减少|增长|下降|上升)$", "", piece)
-        subject = subject.replace("决算", "")
-        current = [g for g in _amounts(earlier) if len(subject) >= 2
-                   and _LEAD.sub("", last_piece(g).replace("决算", "")).endswith(subject)]
-    if not current:
-        return None
-    now = current[-1]
-    down = "减少" in piece or "下降" in last_piece(figure)
-    before = now.value + change.value if down else now.value - change.value
-    if before <= 0:
-        return None
-    return judge("prose_growth", name(figure), f"{change.value:g}万元÷上年{before:g}万元", figure.value,
-                 change.value / before * 100, [figure, change, now], "%", precision=[figure])
+def _changes(figure: TextFigure) -> bool:
+    return figure.unit == "万元" and any(w in last_piece(figure) for w in _CHANGE)
+
+
+def _years(text: str) -> set[str]:
+    return set(re.findall(r"20\d{2}", text)) | ({"上年"} if "上年" in text else set())
+
+
+def _growth(figure: TextFigure, same: list[TextFigure], earlier: list[TextFigure]) -> list[Finding]:
+    """增长/下降 X% = 增减额 / 上年数. 上年数 is stated (比上年…X万元) or is 本年数 ∓ 增减额, 本年数 stated
+    before the change (in the sentence, or just before a sentence opening with 比上年…); when 本年数,
+    上年数 and 增减额 are all stated, 本年 − 上年 = 增减额 is checked too."""
+    change = same[-1] if _changes(same[-1]) else None
+    amounts = [g for g in _amounts(same) if g is not change]
+    down = any(w in last_piece(figure) + (last_piece(change) if change else "") for w in ("减少", "下降"))
+    sign = -1 if down else 1
+    if change is None:  # 上年 X 万元，本年 Y 万元，比上年增加 Z%: no change amount, two amounts
+        bases = [g for g in amounts if _years(last_piece(figure)) & _years(last_piece(g))]
+        if not bases or amounts[-1] is bases[-1] or bases[-1].value <= 0:
+            return []
+        base, now = bases[-1], amounts[-1]
+        return [judge("prose_growth", name(figure), f"({now.value:,.2f}−{base.value:,.2f})÷{base.value:,.2f}万元",
+                      figure.value, sign * (now.value - base.value) / base.value * 100, [figure, now, base], "%",
+                      precision=[figure])]
+    bases = [g for g in amounts if last_piece(g).startswith(("比", "较"))]
+    current = [g for g in amounts if g not in bases and not _changes(g)]
+    before_sentence = [g for g in earlier if g.sentence != change.sentence]
+    if not current and not bases and fold(change.sentence).startswith(("比", "较", "与上年", "同比")):
+        current = [g for g in before_sentence[-1:] if g.unit == "万元" and not _changes(g)]
+    if not current and not bases:
+        subject = re.sub(r"^(与上年相比|比上年度?|较上年度?|同比)|(增加|减少|增长|下降|上升)$", "",
+                         last_piece(change)).replace("决算", "")
+        current = [g for g in _amounts(earlier) if len(subject) >= 2 and _same_subject(g, subject)]
+    found = []
+    if bases and current:
+        now, base = current[-1], bases[-1]
+        found.append(judge("prose_growth", name(change), f"本年{now.value:,.2f}万元−上年{base.value:,.2f}万元",
+                           change.value, sign * (now.value - base.value), [change, now, base], "万元",
+                           precision=[change, now, base]))
+    before = bases[-1].value if bases else current[-1].value - sign * change.value if current else 0
+    if before > 0:
+        found.append(judge("prose_growth", name(figure), f"{change.value:,.2f}万元÷上年{before:,.2f}万元",
+                           figure.value, change.value / before * 100, [figure, change, (bases or current)[-1]], "%",
+                           precision=[figure]))
+    return found
+
+
+def _same_subject(figure: TextFigure, subject: str) -> bool:
+    """收入总计 ~ 2023年度收入总计; 财政拨款支出总计 ~ …支出总计 (the qualifier said once before)."""
+    piece = _LEAD.sub("", last_piece(figure).replace("决算", ""))
+    return piece.endswith(subject) or len(piece) >= 4 and subject.endswith(piece)
+
+
+def _sangong_changes(section: list[TextFigure]) -> Iterator[Finding]:
+    """The change of the 三公 total stated in prose = Σ the changes stated for its items."""
+    changes: dict[str, TextFigure] = {}
+    for figure in section:
+        head = re.split(r"\d", _LEAD.sub("", fold(figure.sentence)))[0]
+        item = "total" if "三公" in head else sangong_item(head)
+        if figure.unit == "万元" and item and any(w in last_piece(figure) for w in _CHANGE):
+            changes.setdefault(item, figure)
+    items = [changes[i] for i in ("abroad", "car", "reception") if i in changes]
+    items += [changes[i] for i in ("car_buy", "car_run") if i in changes and "car" not in changes]
+    if "total" in changes and items:
+        total = changes["total"]
+
+        def signed(g: TextFigure) -> float:
+            return -g.value if any(w in last_piece(g) for w in ("减少", "下降")) else g.value
+        yield judge("prose_sangong", name(total), "各项经费增减额之和（未说明增减的项目按0计）", signed(total),
+                    sum(map(signed, items)), [total, *items], "万元", precision=[total, *items])
 
 
 # ---- reports ----
@@ -265,9 +328,11 @@ def notable(findings: Iterable[Finding]) -> list[Finding]:
 
 
 def citations(finding: Finding, documents: Mapping[str, Document]) -> list[Citation]:
-    """Citations of the printed sources; blank cells (zeros by convention) are counted, not cited."""
-    return [cite_fact(s, dict(documents)) if isinstance(s, Fact) else cite_figure(s, dict(documents))
-            for s in finding.sources if not (isinstance(s, Fact) and s.empty)]
+    """Citations of the printed sources, each place once (three figures of one sentence cite it once);
+    blank cells (zeros by convention) are counted, not cited."""
+    cited = [cite_fact(s, dict(documents)) if isinstance(s, Fact) else cite_figure(s, dict(documents))
+             for s in finding.sources if not (isinstance(s, Fact) and s.empty)]
+    return list(dict.fromkeys(cited))
 
 
 def _blanks(finding: Finding) -> str:

@@ -123,6 +123,28 @@ def eval_command(sets: Annotated[list[Path], typer.Argument(help="eval sets (JSO
         md_out.write_text(render_markdown(report, diff), encoding="utf-8")
 
 
+@app.command()
+def audit(doc: Annotated[str | None, typer.Argument(help="document id (default: every document)")] = None,
+          index: IndexOption = None,
+          json_out: Annotated[Path | None, typer.Option("--json", help="write the findings as JSON")] = None,
+          md_out: Annotated[Path | None, typer.Option("--md", help="write the findings as markdown")] = None) -> None:
+    """Cross-table consistency checks (勾稽关系), each finding with both citations."""
+    from juesuan_qa.audit import audit as run
+    from juesuan_qa.audit import render_markdown, render_text, to_json
+
+    kb = _open(index)
+    try:
+        results = run(kb, doc)
+    except ValueError as error:
+        _fail(str(error))
+    documents = kb.corpus.documents
+    typer.echo(render_text(results, documents))
+    if json_out:
+        json_out.write_text(json.dumps(to_json(results, documents), ensure_ascii=False, indent=2), encoding="utf-8")
+    if md_out:
+        md_out.write_text(render_markdown(results, documents), encoding="utf-8")
+
+
 @app.command("answer-batch")
 def answer_batch(questions: Annotated[Path, typer.Argument(help="inquiries: .xlsx or .csv, one question a row")],
                  output: Annotated[Path, typer.Option("-o", "--output", help="replies.docx or replies.xlsx")],

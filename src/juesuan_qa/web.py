@@ -108,6 +108,14 @@ def build(kb):
             return None, None, f"无法处理：{error}"
         return str(docx), str(xlsx), f"共{summary.total}条，其中需复核{summary.needs_review}条。"
 
+    def audit(doc_id):
+        if not doc_id:
+            return "请选择一份公开文件。"
+        from juesuan_qa.audit import audit as run
+        from juesuan_qa.audit import render_markdown
+
+        return render_markdown(run(state.kb, doc_id), state.kb.corpus.documents)
+
     def upload(files):
         if not files:
             return "请选择文件。", state.overview()
@@ -146,6 +154,10 @@ def build(kb):
                     batch_note = gr.Markdown()
                     batch_docx = gr.File(label="Word 草稿")
                     batch_xlsx = gr.File(label="Excel 草稿")
+                with gr.Tab("一致性检查"):
+                    audit_doc = gr.Dropdown([d.doc_id for d in state.kb.documents], label="公开文件", elem_id="audit-doc")
+                    check = gr.Button("检查勾稽关系")
+                    audit_report = gr.Markdown(elem_id="audit-report")
                 with gr.Tab("上传公开文件"):
                     files = gr.File(label="PDF / Word / Excel / Markdown", file_count="multiple",
                                     file_types=[".pdf", ".docx", ".xlsx", ".md", ".txt"])
@@ -159,6 +171,7 @@ def build(kb):
             control.change(state.charts, [department, year, kind], [charts])
         run.click(batch, [questions], [batch_docx, batch_xlsx, batch_note])
         add.click(upload, [files], [upload_note, overview])
+        check.click(audit, [audit_doc], [audit_report])
     return demo
 
 

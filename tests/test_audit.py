@@ -1,0 +1,289 @@
+"""Consistency audit (勾稽关系): the seed's real findings, injected errors, a consistent document, rounding."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from textwrap import dedent
+
+import pytest
+
+from juesuan_qa.audit import Finding, audit, audit_document, render_markdown, render_text, to_json
+from juesuan_qa.ingest.document import build_disclosure
+from juesuan_qa.ingest.markdown import parse_markdown
+from juesuan_qa.records import Fact, TextFigure
+
+
+def fact(facts: list[Fact], table: str, column: str, row: str | None = None, code: str | None = None,
+         part: str | None = None) -> Fact:
+    hits = [f for f in facts if f.table == table and f.column == column and (row is None or f.row == row)
+            and (code is None or f.code == code) and (part is None or f.part == part)]
+    assert hits, (table, column, row, code)
+    return hits[0]
+
+
+def of(findings: list[Finding], status: str, rule: str | None = None) -> list[Finding]:
+    return [f for f in findings if f.status == status and (rule is None or f.rule == rule)]
+
+
+@pytest.fixture(scope="module")
+def seed_findings(seed) -> list[Finding]:
+    return audit_document(seed.facts, seed.figures)
+
+
+# ---- (1) the seed as published ----
+
+
+def test_seed_tables_agree_except_rounding(seed_findings):
+    """Hand-checked: no table figure of the seed contradicts another beyond 0.01 万元."""
+    table_rules = [f for f in seed_findings if not f.rule.startswith("prose_")]
+    assert len(table_rules) > 100
+    assert not of(table_rules, "mismatch")
+    assert {f.rule for f in of(table_rules, "rounding")} == {"code_sum", "year_items"}
+    assert all(abs(f.difference) == pytest.approx(0.01) for f in of(table_rules, "rounding"))
+
+
+@pytest.mark.parametrize("table,code,column,printed,summed", [
+    # 21011 行政事业单位医疗 13.76 ≠ 2101101 行政单位医疗 9.42 + 2101103 公务员医疗补助 4.35 = 13.77
+    ("公开02表", "21011", "本年收入合计", 13.76, 13.77),
+    ("公开03表", "21011", "本年支出合计", 13.76, 13.77),
+    ("公开05表", "21011", "本年支出", 13.76, 13.77),
+    # 301 工资福利支出 257.99, its ten 款 add up to 257.98
+    ("公开06表", "301", "决算数", 257.99, 257.98),
+])
+def test_seed_rounding_in_subject_sums(seed, seed_findings, table, code, column, printed, summed):
+    total = fact(seed.facts, table, column, code=code)
+    hits = [f for f in of(seed_findings, "rounding", "code_sum") if f.sources[0] is total]
+    assert len(hits) == 1
+    assert (hits[0].actual, hits[0].expected) == pytest.approx((printed, summed))
+    assert all(f.code.startswith(code) and len(f.code) == len(code) + 2 for f in hits[0].sources[1:])
+
+
+def test_seed_total_is_rounded_against_its_classes(seed, seed_findings):
+    """合计 7,176.23 vs 201 + 208 + 210 + 221 = 7,123.60 + 19.17 + 13.76 + 19.69 = 7,176.22."""
+    total = fact(seed.facts, "公开03表", "本年支出合计", row="合计")
+    hit = next(f for f in seed_findings if f.sources[0] is total and f.rule == "code_sum")
+    assert hit.status == "rounding"
+    assert hit.expected == pytest.approx(7176.22)
+    assert [f.code for f in hit.sources[1:]] == ["201", "208", "210", "221"]
+
+
+def test_seed_consistent_checks_are_ok(seed, seed_findings):
+    ok = of(seed_findings, "ok")
+    basic = fact(seed.facts, "公开05表", "本年支出/基本支出", row="合计")
+    detail = next(f for f in ok if f.rule == "basic_detail")
+    assert detail.sources[0] is basic and detail.expected == pytest.approx(258.05 + 35.11)
+    assert any(f.rule == "balance" for f in ok)
+    assert {round(f.actual, 2) for f in ok if f.rule == "prose_share"} >= {4.09, 95.91, 99.27, 0.27, 0.19}
+    assert {round(f.actual, 2) for f in ok if f.rule == "prose_growth"} >= {14.98, 147.37, 69.42}
+    assert {round(f.actual, 2) for f in ok if f.rule == "prose_completion"} >= {73.86, 73.71}
+    amounts = {round(f.actual, 2) for f in ok if f.rule == "prose_amount"}
+    assert {7176.23, 293.16, 6883.07, 35.11} <= amounts
+
+
+def test_seed_sangong_prose_contradicts_itself(seed_findings):
+    """三公 total 比上年度减少2.41万元, while its items say 运行维护费 −6.45 and 接待费 −0.70 (−7.15)."""
+    [mismatch] = of(seed_findings, "mismatch")
+    assert mismatch.rule == "prose_sangong"
+    assert (mismatch.actual, mismatch.expected) == pytest.approx((-2.41, -7.15))
+    assert all(isinstance(s, TextFigure) for s in mismatch.sources)
+    assert "2.41" in mismatch.message and "7.15" in mismatch.message and "4.74" in mismatch.message
+
+
+# ---- (2) injected errors ----
+
+
+def test_injected_class_row_is_a_mismatch_citing_both_sides(seed):
+    row = fact(seed.facts, "公开03表", "本年支出合计", code="201")
+    wrong = replace(row, value=7100.00)
+    facts = [wrong if f is row else f for f in seed.facts]
+    findings = audit_document(facts, seed.figures)
+    total = fact(facts, "公开03表", "本年支出合计", row="合计")
+    sums = [f for f in of(findings, "mismatch", "code_sum") if f.sources[0] is total]
+    assert len(sums) == 1 and wrong in sums[0].sources
+    assert sums[0].difference == pytest.approx(7176.23 - 7152.62)
+    assert "7,176.23" in sums[0].message and "7,152.62" in sums[0].message and "23.61" in sums[0].message
+    cross = [f for f in of(findings, "mismatch", "cross_table") if wrong in f.sources]
+    assert {s.table for f in cross for s in f.sources} >= {"公开01表", "公开03表", "公开05表"}
+    assert any(f.rule == "row_sum" and f.sources[0] is wrong for f in of(findings, "mismatch"))
+
+
+def test_injected_sangong_item_is_a_mismatch(seed):
+    item = fact(seed.facts, "公开09表", "决算数", row="公务接待费")
+    wrong = replace(item, value=0.5, empty=False)
+    facts = [wrong if f is item else f for f in seed.facts]
+    [hit] = [f for f in of(audit_document(facts, seed.figures), "mismatch", "sangong")]
+    assert hit.sources[0].row == "合计" and hit.sources[0].column == "决算数" and wrong in hit.sources
+    assert (hit.actual, hit.expected) == (0.0, 0.5)
+
+
+# ---- (3) a consistent synthetic document ----
+
+SYNTHETIC = dedent("""\
+    测试局
+
+    2024年度部门决算公开
+
+    ## 收入支出决算总表
+
+    公开01表
+
+    金额单位：万元
+
+    收入\t\t\t支出\t\t
+    项目\t行次\t金额\t项目\t行次\t金额
+    一、一般公共预算财政拨款收入\t1\t110.00\t一、一般公共服务支出\t32\t100.00
+    二、事业收入\t2\t\t二、社会保障和就业支出\t33\t10.00
+    本年收入合计\t3\t110.00\t本年支出合计\t34\t110.00
+    年初结转和结余\t4\t5.00\t年末结转和结余\t35\t5.00
+    总计\t5\t115.00\t总计\t36\t115.00
+
+    ## 支出决算表
+
+    公开03表
+
+    金额单位：万元
+
+    项目\t\t本年支出合计\t基本支出\t项目支出
+    科目代码\t科目名称\t\t\t
+    合计\t\t110.00\t60.00\t50.00
+    201\t一般公共服务支出\t100.00\t50.00\t50.00
+    20101\t人大事务\t100.00\t50.00\t50.00
+    2010101\t行政运行\t50.00\t50.00\t
+    2010102\t一般行政管理事务\t50.00\t\t50.00
+    208\t社会保障和就业支出\t10.00\t10.00\t
+    20805\t行政事业单位养老支出\t10.00\t10.00\t
+    2080505\t机关事业单位基本养老保险缴费支出\t10.00\t10.00\t
+
+    ## 一般公共预算财政拨款支出决算表
+
+    公开05表
+
+    金额单位：万元
+
+    项目\t\t本年支出\t\t
+    科目代码\t科目名称\t小计\t基本支出\t项目支出
+    合计\t\t110.00\t60.00\t50.00
+    201\t一般公共服务支出\t100.00\t50.00\t50.00
+    208\t社会保障和就业支出\t10.00\t10.00\t
+
+    ## 一般公共预算财政拨款基本支出决算明细表
+
+    公开06表
+
+    金额单位：万元
+
+    人员经费\t\t\t公用经费\t\t
+    科目代码\t科目名称\t决算数\t科目代码\t科目名称\t决算数
+    301\t工资福利支出\t45.00\t302\t商品和服务支出\t10.00
+    30101\t基本工资\t30.00\t30201\t办公费\t4.00
+    30102\t津贴补贴\t15.00\t30202\t印刷费\t6.00
+    303\t对个人和家庭的补助\t5.00\t\t\t
+    30302\t退休费\t5.00\t\t\t
+    人员经费合计\t\t50.00\t公用经费合计\t\t10.00
+
+    ## 财政拨款“三公”经费支出决算表
+
+    公开09表
+
+    金额单位：万元
+
+    预算数\t\t\t\t\t\t决算数\t\t\t\t\t
+    合计\t因公出国（境）费\t公务用车购置及运行维护费\t\t\t公务接待费\t合计\t因公出国（境）费\t公务用车购置及运行维护费\t\t\t公务接待费
+    \t\t小计\t公务用车购置费\t公务用车运行维护费\t\t\t\t小计\t公务用车购置费\t公务用车运行维护费\t
+    1\t2\t3\t4\t5\t6\t7\t8\t9\t10\t11\t12
+    8.00\t1.00\t5.00\t2.00\t3.00\t2.00\t7.00\t1.00\t4.50\t2.00\t2.50\t1.50
+
+    ## 第三部分 情况说明
+
+    ### 一、收入支出决算总体情况说明
+
+    2024年度收入总计115.00万元，支出总计115.00万元。与上年相比，收入总计增加15.00万元，增长15.00%。
+
+    ### 三、支出决算情况说明
+
+    2024年度支出合计110.00万元，其中：
+
+    基本支出60.00万元，占比54.55%；
+
+    项目支出50.00万元，占比45.45%。
+    """)
+
+
+def synthetic(text: str = SYNTHETIC):
+    return build_disclosure(parse_markdown(text), doc_id="synthetic", source="synthetic.md", sha256="0")
+
+
+def test_consistent_document_has_no_mismatch():
+    doc = synthetic()
+    findings = audit_document(doc.facts, doc.figures)
+    assert not of(findings, "mismatch") and not of(findings, "rounding")
+    assert {"code_sum", "row_sum", "column_group", "year_items", "total_composition", "balance", "sangong",
+            "basic_detail", "cross_table", "prose_amount", "prose_share", "prose_growth"} <= {f.rule for f in findings}
+    sangong = [f for f in findings if f.rule == "sangong"]
+    assert {(f.sources[0].row, f.sources[0].column, f.actual) for f in sangong} == {
+        ("合计", "预算数", 8.0), ("公务用车购置及运行维护费", "预算数", 5.0),
+        ("合计", "决算数", 7.0), ("公务用车购置及运行维护费", "决算数", 4.5)}
+
+
+def test_tables_are_recognised_by_their_words_not_their_numbers():
+    renumbered = SYNTHETIC.replace("公开0", "表X")
+    before = audit_document(synthetic().facts, synthetic().figures)
+    after = audit_document(synthetic(renumbered).facts, synthetic(renumbered).figures)
+    assert sorted(f.rule for f in after) == sorted(f.rule for f in before)
+
+
+# ---- (4) rounding is not a mismatch ----
+
+
+def test_a_cent_off_is_rounding_not_mismatch():
+    doc = synthetic(SYNTHETIC.replace("合计\t\t110.00\t60.00\t50.00", "合计\t\t110.01\t60.00\t50.00", 1))
+    findings = audit_document(doc.facts, doc.figures)
+    assert not of(findings, "mismatch")
+    total = fact(doc.facts, "公开03表", "本年支出合计", row="合计")
+    rounded = [f for f in of(findings, "rounding") if total in f.sources]
+    assert {f.rule for f in rounded} >= {"code_sum", "row_sum", "cross_table"}
+    assert all(abs(f.difference) == pytest.approx(0.01) for f in rounded)
+    assert "尾数误差" in rounded[0].message
+
+
+def test_two_cents_off_one_figure_is_a_mismatch():
+    doc = synthetic(SYNTHETIC.replace("2010102\t一般行政管理事务\t50.00\t\t50.00", "2010102\t一般行政管理事务\t50.02\t\t50.00"))
+    findings = audit_document(doc.facts, doc.figures)
+    wrong = fact(doc.facts, "公开03表", "本年支出合计", code="2010102")
+    assert any(f.rule == "row_sum" and f.sources[0] is wrong for f in of(findings, "mismatch"))
+
+
+def test_a_stated_share_off_by_its_last_digit_is_rounding():
+    """60 ÷ 110 = 54.545…%: 54.55 is ok, 54.54 within 0.01 is rounding, 45.65 (for 45.45) is wrong."""
+    doc = synthetic(SYNTHETIC.replace("占比54.55%", "占比54.54%").replace("占比45.45%", "占比45.65%"))
+    shares = {round(f.actual, 2): f.status for f in audit_document(doc.facts, doc.figures) if f.rule == "prose_share"}
+    assert shares == {54.54: "rounding", 45.65: "mismatch"}
+
+
+# ---- the knowledge base and the reports ----
+
+
+def test_audit_over_the_knowledge_base(kb, seed, seed_findings):
+    results = audit(kb)
+    assert list(results) == [seed.document.doc_id]
+    got = sorted((f.rule, f.status, f.message) for f in results[seed.document.doc_id])
+    assert got == sorted((f.rule, f.status, f.message) for f in seed_findings)
+    assert audit(kb, seed.document.doc_id).keys() == results.keys()
+    with pytest.raises(ValueError):
+        audit(kb, "no-such-document")
+
+
+def test_reports_cite_both_sides(seed, seed_findings):
+    results, documents = {seed.document.doc_id: seed_findings}, {seed.document.doc_id: seed.document}
+    text = render_text(results, documents)
+    assert "不一致 1" in text and "尾数误差 15" in text
+    assert "第502行" in text and "比上年度减少2.41万元" in text and "比上年度减少6.45万元" in text
+    assert "公开02表 · 收入决算表 · 行“行政单位医疗” · 列“本年收入合计” · 第159行" in text
+    markdown = render_markdown(results, [seed.document])
+    assert markdown.startswith("# 勾稽关系检查") and "| 晋城市大数据应用局" in markdown
+    data = json.loads(json.dumps(to_json(results, documents), ensure_ascii=False))
+    [doc] = data["documents"]
+    assert doc["counts"]["mismatch"] == 1 and doc["counts"]["rounding"] == 15
+    assert len(doc["findings"]) == 16 and doc["findings"][0]["status"] == "mismatch"
+    assert all(c["quote"] and (c["line"] or c["page"]) for f in doc["findings"] for c in f["citations"])
