@@ -103,7 +103,8 @@ class KnowledgeBase:
         embedder = make_embedder(settings.model_dir, settings.model_name, settings.query_prefix, settings.passage_prefix)
         _, collection = passage_store.open_collection(generation / "chroma", settings.model_name)
         search = passage_store.HybridSearch(passages, tokens, collection, embedder)
-        corpus = Corpus(documents, facts, projects, figures, build_vocabulary(facts), search)
+        vocabulary = build_vocabulary(facts, [p.name for p in projects])
+        corpus = Corpus(documents, facts, projects, figures, vocabulary, search)
         return cls(settings, corpus)
 
     @property

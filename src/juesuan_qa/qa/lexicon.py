@@ -34,7 +34,8 @@ TABLE_ALIASES: dict[str, str] = {
 TABLE_WORDS = ("财政拨款", "一般公共预算财政拨款", "一般公共预算", "政府性基金预算财政拨款", "政府性基金",
                "国有资本经营预算财政拨款", "国有资本经营", "三公", "政府采购", "机关运行经费", "国有资产占用")
 PART_WORDS = {"收入": "收入", "收入方": "收入", "收入栏": "收入", "支出": "支出", "支出方": "支出", "支出栏": "支出"}
-_CODE = re.compile(r"(?<!\d)(\d{3}|\d{5}|\d{7})(?!\d)")
+# functional (2xx) and economic (3xx, 5xx) subject codes; not 12345热线 or 100万元
+_CODE = re.compile(r"(?<!\d)([235]\d{2}(?:\d{2}){0,2})(?![\d万元%个人辆台套次])")
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,14 @@ class Vocabulary:
         if term not in bucket:
             bucket.append(term)
         self.longest = max(self.longest, len(term.text))
+
+    def names_subject(self, name: str) -> bool:
+        """Whether an organisation-like name is a subject the tables or project sheets print
+        (a sub-unit row, 智慧晋城运营指挥中心 inside a project's name), not an outside organisation."""
+        if any(t.kind == "row" for t in self.terms.get(name, ())):
+            return True
+        return any(name in term for term, kinds in self.terms.items()
+                   if any(k.kind in ("project", "row") for k in kinds) and len(term) > len(name))
 
     def match(self, question: str) -> list[Mention]:
         """Forward maximum matching over the folded question."""
@@ -126,4 +135,6 @@ def build_vocabulary(facts: list[Fact], project_terms: list[str] = ()) -> Vocabu
         vocabulary.add(Term("part", word, part))
     for term in load_synonyms():
         vocabulary.add(term)
+    for name in project_terms:
+        vocabulary.add(Term("project", fold(name), fold(name)))
     return vocabulary

@@ -20,12 +20,12 @@ from juesuan_qa.textutil import fold
 _ORG = re.compile(
     r"([\u4e00-\u9fff]{2,16}?(?:委员会|办公室|中心|局|厅|卫健委|发改委|教委|经信委|住建委|农委))(?!建设|运营|项目|服务|平台|费|长)")
 _LEVEL = re.compile(r"[（(]本级[）)]$")
-_ORG_START = re.compile(r".*[年的了在是问和与及、，,？?：:“”\"（）()]")
-_ORG_PREFIX = re.compile(r"^(?:请问|下属|所属|本|该|其|我市|全市)")
+_ORG_START = re.compile(r".*(?:年度|[年的了在是问和与及给向对、，,？?：:“”\"（）()])")
+_ORG_PREFIX = re.compile(r"^(?:请问|列出|查询|查一下|下属单位|下属|所属|本|该|其|我市|全市)")
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _NARRATIVE = re.compile(
     r"为什么|为何|原因|怎么回事|什么是|是什么|指什么|指的是|含义|意思|定义|做了什么|干什么|做什么|做了哪些|哪些工作|"
-    r"职责|负责什么|管不管|有什么|措施|怎么改进|如何|问题|哪家|哪两|谁|介绍|说明一下|内容")
+    r"职责|负责什么|管不管|有什么|措施|怎么改进|如何|问题|哪家|哪两|谁|介绍|说明一下|内容|什么")
 _NUMERIC = re.compile(r"多少|几[个辆人次台套分项家篇]?|金额|数额|百分|比例|比重|占比|[^效]率|得分|总分|花了|钱|合计|总计")
 _LIST = re.compile(r"哪些项目|哪几个项目|项目有哪些|列出.{0,6}项目")
 _PERCENT = re.compile(r"百分|比例|比重|占比|率|%|％")
@@ -99,7 +99,7 @@ def match_documents(folded: str, documents: list[Document], vocabulary: Vocabula
         if hits:
             matched |= hits
             spans.append((start, end))
-        elif vocabulary is None or not any(t.kind == "row" for t in vocabulary.terms.get(name, ())):
+        elif vocabulary is None or not vocabulary.names_subject(name):
             unknown = unknown or name
     return matched, unknown, spans
 
@@ -130,8 +130,8 @@ def route(question: str, documents: list[Document], vocabulary: Vocabulary) -> S
         slots.intent = "list"
     elif _NARRATIVE.search(content) and not _COUNT.search(content):
         slots.intent = "narrative"
-    elif _NUMERIC.search(content) or codes_in(content):
-        slots.intent = "numeric"
+    elif _NUMERIC.search(content) or codes_in(content) or _names_an_item(vocabulary.match(content)):
+        slots.intent = "numeric"  # 差旅费 alone, or a code: a figure is asked for
     else:
         slots.intent = "narrative"
     if _SCORE.search(content):
@@ -146,6 +146,10 @@ def route(question: str, documents: list[Document], vocabulary: Vocabulary) -> S
     slots.mentions = vocabulary.match(content)
     slots.codes = codes_in(content)
     return slots
+
+
+def _names_an_item(mentions: list[Mention]) -> bool:
+    return any(t.kind in ("row", "synonym") for m in mentions for t in m.terms)
 
 
 def project_core(name: str) -> str:
