@@ -1,19 +1,23 @@
 """The chat as a person uses it: Debian's Chromium driven by Playwright, no network.
 
 `make test` installs chromium through apt when it is missing (a browser download by
-Playwright itself fails here). Screenshots land in docs/screenshots/.
+Playwright itself fails here). Screenshots go to $JUESUAN_SCREENSHOTS (docs/screenshots/ holds the
+last committed set).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
+import tempfile
 from pathlib import Path
 
 import pytest
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+# screenshots go to a temporary folder; JUESUAN_SCREENSHOTS=docs/screenshots refreshes the committed ones
+SHOTS = Path(os.environ.get("JUESUAN_SCREENSHOTS") or tempfile.mkdtemp(prefix="juesuan-shots-"))
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
