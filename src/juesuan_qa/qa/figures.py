@@ -19,6 +19,7 @@ from juesuan_qa.textutil import fold
 
 COUNT_UNITS = {"个", "人次", "人", "辆", "台", "套", "批次", "次", "家", "篇", "期"}
 MIN_COVERAGE = 0.45
+NEAR = 30  # characters before a figure's clause where its subject is usually named
 _QUESTION_WORDS = {"多少", "几个", "几", "是", "了", "有", "多少钱", "百分之几", "百分之多少", "一共", "总共",
                    "比例", "比重", "占", "钱", "实际", "花", "这", "要", "个", "什么"}
 _UNIT_CLASS = {"percent": {"%"}, "score": {"分"}, "money": {"万元", "元"}, "count": COUNT_UNITS}
@@ -91,14 +92,16 @@ def score_figures(slots: Slots, figures: list[TextFigure], *, sections: set[str]
             score -= OPERATION_BONUS
         before = context.split("|")[0]
         lead = sentence[:sentence.find(before)] if before and before in sentence else ""
+        near = lead[-NEAR:]
         for term in terms:
             forms = (term, *ALTERNATIVES.get(term, ()))
             if any(f in context for f in forms):
                 score += 2 * weight[term]
                 explained += weight[term]
             elif any(f in sentence for f in forms):
-                # a subject named before the figure governs it; one named after it rarely does
-                score += weight[term] * (1.5 if any(f in lead for f in forms) else 0.5)
+                # a subject named just before the figure governs it; one named after it rarely does
+                score += weight[term] * (1.5 if any(f in near for f in forms)
+                                         else 1.0 if any(f in lead for f in forms) else 0.5)
                 explained += weight[term]
             elif term in heading:
                 score += 0.5 * weight[term]
