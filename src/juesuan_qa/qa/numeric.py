@@ -116,6 +116,8 @@ def score_facts(slots: Slots, facts: list[Fact]) -> list[Reading]:
         elif hinted(fact) and label.endswith(TOTAL_ROWS) and set(TOTAL_ROWS) & set(wanted.rows):
             score = ROW_SCORE  # 三公经费合计 is the 合计 asked for in the 三公 table
         elif (label in TOTAL_ROWS or label in own_names) and (fact.loc.doc_id, fact.table) not in tables_with_rows:
+            if not (wanted.columns or wanted.synonym_columns) and not hinted(fact):
+                continue  # only a table word was named: the totals of other tables are not meant
             score = IMPLICIT_TOTAL_SCORE
             implicit = True
         else:
