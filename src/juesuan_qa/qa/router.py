@@ -66,6 +66,30 @@ def _is_subsequence(short: str, name: str) -> bool:
     return all(ch in it for ch in short)
 
 
+_PLACE = re.compile(r"^((?:[\u4e00-\u9fff]{2,3}?[省市区县])*)(.+)$")
+
+
+def names_department(short: str, official: str) -> bool:
+    """Whether a name as people write it means the official department name.
+
+    Places may be shortened or left out (苏州审计局, 普陀区财政局), and the agency's name may
+    drop middle words (大数据局 for 大数据应用局), but the most local place, when a place is
+    given, must be there (上海司法局 is not 上海市普陀区司法局), and the agency's name must
+    start as the official one does (交通局 is not 轨道交通局).
+    """
+    place, core = _PLACE.match(official).groups()
+    levels = re.findall(r"([\u4e00-\u9fff]{2,3}?)[省市区县]", place)
+    rest, used = short, []
+    for level in levels:
+        if rest.startswith(level):
+            rest = re.sub(r"^[省市区县]", "", rest[len(level):])
+            used.append(level)
+    if used and levels and levels[-1] not in used:
+        return False
+    rest = re.sub(r"^[省市区县]", "", rest)  # 市大数据局, 区财政局: the place left unnamed
+    return bool(rest) and rest[0] == core[0] and rest[-1] == core[-1] and _is_subsequence(rest, core)
+
+
 def find_orgs(folded: str) -> list[tuple[int, int, str]]:
     """Organisation names in a question: (start, end, name), the name cut at a word boundary."""
     found = []
@@ -93,8 +117,7 @@ def match_documents(folded: str, documents: list[Document], vocabulary: Vocabula
         hits = set()
         for d in documents:
             department = _LEVEL.sub("", d.department)  # 深圳市统计局（本级） is asked as 深圳市统计局
-            if department and name[-1] == department[-1] and _is_subsequence(name, department) \
-                    and len(set(name) & set(department)) >= 3:
+            if department and names_department(name, department):
                 hits.add(d.doc_id)
         if hits:
             matched |= hits
