@@ -138,9 +138,11 @@ class KnowledgeBase:
         report = IngestReport(skipped=skipped)
         live = layout.live_generation(settings.index_dir)
         known: dict[str, str] = {}
+        known_docs: set[str] = set()
         if live is not None and not rebuild:
             connection = fact_store.connect(live / "facts.sqlite")
             known = fact_store.document_hashes(connection)
+            known_docs = {d.doc_id for d in fact_store.load_documents(connection)}
             connection.close()
         import hashlib
 
@@ -167,7 +169,8 @@ class KnowledgeBase:
                     continue
                 tokens = [" ".join(tokenize(p.indexed_text())) for p in disclosure.passages]
                 fact_store.save_disclosure(connection, disclosure, tokens)
-                passage_store.delete_document(collection, disclosure.document.doc_id)
+                if disclosure.document.doc_id in known_docs:  # a fresh document has no old vectors
+                    passage_store.delete_document(collection, disclosure.document.doc_id)
                 passage_store.add_passages(collection, embedder, disclosure.passages)
                 connection.commit()
                 report.ingested.extend(str(s.path) for s in group)

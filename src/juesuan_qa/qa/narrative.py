@@ -69,11 +69,12 @@ def retrieve(search: HybridSearch, slots: Slots, sections: set[str] | None = Non
     query = slots.content or slots.question
     hits: list[Hit] = []
     if sections:
-        within = {i for i, p in enumerate(search.passages) if any(s in p.heading for s in sections)}
+        within = {i for doc in slots.doc_ids for i in search.by_doc.get(doc, ())
+                  if any(s in search.passages[i].heading for s in sections)}
         hits = search.search(query, k=max(k * 2, 20), doc_ids=slots.doc_ids, within=within)
     if not hits:
         hits = search.search(query, k=max(k * 2, 20), doc_ids=slots.doc_ids)
-    looked_up = definitions(search.passages, slots)
+    looked_up = definitions([search.passages[i] for doc in slots.doc_ids for i in search.by_doc.get(doc, ())], slots)
     ids = {h.passage.passage_id for h in looked_up}
     rest = rerank([h for h in hits if h.passage.passage_id not in ids], slots, fields=bool(sections))
     return [*looked_up, *rest][:k]
@@ -105,7 +106,7 @@ def definitions(passages: list[Passage], slots: Slots) -> list[Hit]:
         return []
     found = []
     for passage in passages:
-        if passage.kind != "glossary" or passage.doc_id not in slots.doc_ids:
+        if passage.doc_id not in slots.doc_ids or passage.kind != "glossary":
             continue
         head = _GLOSSARY_HEAD.match(fold(passage.text))
         if head and head.group(1) in slots.content:

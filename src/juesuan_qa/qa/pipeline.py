@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from juesuan_qa.qa import compose
 from juesuan_qa.qa.arithmetic import compute
 from juesuan_qa.qa.figures import best_figure, score_figures
 from juesuan_qa.qa.lexicon import Vocabulary
-from juesuan_qa.qa.narrative import MIN_COVERAGE, definitions, extract, retrieve
+from juesuan_qa.qa.narrative import MIN_COVERAGE, extract, retrieve
 from juesuan_qa.qa.numeric import best_readings, part_rows_to_sum, score_facts
 from juesuan_qa.qa.projects import find_project, resolve, wants_grade
 from juesuan_qa.qa.router import Slots, project_core, route, without_name
@@ -43,6 +43,21 @@ class Corpus:
     figures: list[TextFigure]
     vocabulary: Vocabulary
     search: HybridSearch
+    _facts_by_doc: dict[str, list[Fact]] = field(default_factory=dict, repr=False)
+    _figures_by_doc: dict[str, list[TextFigure]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        # a question reads only its documents' facts: per-question cost must not grow with the corpus
+        for fact in self.facts:
+            self._facts_by_doc.setdefault(fact.loc.doc_id, []).append(fact)
+        for figure in self.figures:
+            self._figures_by_doc.setdefault(figure.loc.doc_id, []).append(figure)
+
+    def facts_in(self, doc_ids: set[str]) -> list[Fact]:
+        return [f for doc in sorted(doc_ids) for f in self._facts_by_doc.get(doc, ())]
+
+    def figures_in(self, doc_ids: set[str]) -> list[TextFigure]:
+        return [f for doc in sorted(doc_ids) for f in self._figures_by_doc.get(doc, ())]
 
 
 def ask(corpus: Corpus, question: str, scope: set[str] | None = None) -> Answer:
@@ -84,13 +99,13 @@ def _outside_index(corpus: Corpus, slots: Slots, coverage: str) -> Answer:
     """Only a sentence that names the unknown organisation or year may answer."""
     required = []
     if slots.unknown_org:
-        required.append(_known_suffix(slots.unknown_org, corpus.figures))
+        required.append(_known_suffix(slots.unknown_org, corpus.figures_in(slots.doc_ids)))
     if slots.unknown_year:
         required.append(f"{slots.unknown_year}年")
     if slots.intent == "numeric":
         project = find_project(slots, corpus.projects)
         sections = {project.section} if project else None
-        match = best_figure(score_figures(slots, corpus.figures, sections=sections, required=required),
+        match = best_figure(score_figures(slots, corpus.figures_in(slots.doc_ids), sections=sections, required=required),
                             STRICT_COVERAGE)
         if match:
             return compose.figure_answer(slots.question, [match.figure], corpus.documents)
@@ -109,8 +124,9 @@ def _known_suffix(name: str, figures: list[TextFigure]) -> str:
 
 
 def _numeric(corpus: Corpus, slots: Slots) -> Answer | None:
-    figure = best_figure(score_figures(slots, corpus.figures))
-    computed = compute(slots, corpus.facts, corpus.vocabulary)
+    facts = corpus.facts_in(slots.doc_ids)
+    figure = best_figure(score_figures(slots, corpus.figures_in(slots.doc_ids)))
+    computed = compute(slots, facts, corpus.vocabulary)
     if computed is not None:
         says = _STATES_SHARE if computed.kind == "share" else _STATES_DIFFERENCE
         stated = figure.figure if figure and figure.figure.unit == computed.unit \
@@ -118,8 +134,8 @@ def _numeric(corpus: Corpus, slots: Slots) -> Answer | None:
         if stated is not None and abs(stated.value - computed.value) <= ROUNDING:
             return compose.figure_answer(slots.question, [stated], corpus.documents)  # the document says it
         return compose.computed_answer(slots.question, computed, corpus.documents, stated)
-    rows = part_rows_to_sum(slots, corpus.facts)
-    readings = best_readings(score_facts(slots, corpus.facts))
+    rows = part_rows_to_sum(slots, facts)
+    readings = best_readings(score_facts(slots, facts))
     if figure and _prose_first(slots, figure.figure, readings):
         return compose.figure_answer(slots.question, [figure.figure], corpus.documents)
     if rows:
@@ -159,13 +175,13 @@ def _prose_first(slots: Slots, figure: TextFigure, readings: list) -> bool:
 
 
 def _project_numeric(corpus: Corpus, slots: Slots, project: Project) -> Answer | None:
-    found = resolve(slots, project, corpus.facts)
+    found = resolve(slots, project, corpus.facts_in({project.loc.doc_id}))
     if found.grade:
         if found.facts and project.grade:
             return compose.grade_answer(slots.question, project.name, project.grade, found.facts[0], corpus.documents)
         return None
     asked = replace(slots, content=without_name(slots.content, fold(project_core(project.name))))
-    matches = score_figures(asked, corpus.figures, sections={project.section})
+    matches = score_figures(asked, corpus.figures_in({project.loc.doc_id}), sections={project.section})
     if found.prose is not None:  # prefer figures the prose names as this field, if there are any
         matches = [m for m in matches if found.prose.search(fold(m.figure.context))] or matches
     readings = _close_readings(matches)
@@ -224,7 +240,6 @@ def retrieval_hits(corpus: Corpus, question: str, k: int = 5) -> list:
 def _narrative(corpus: Corpus, slots: Slots, project: Project | None, coverage: str) -> Answer:
     sections = {project.section} if project else None
     hits = retrieve(corpus.search, slots, sections)
-    hits = [*definitions(corpus.search.passages, slots), *hits]
     quotes, covered = extract(slots, hits, project.name if project else "")
     if not quotes or covered < MIN_COVERAGE:
         return compose.abstain(slots.question, "公开文件中没有找到回答这个问题的段落。", coverage)

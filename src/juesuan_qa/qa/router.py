@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from juesuan_qa.qa.lexicon import Mention, Vocabulary, codes_in
 from juesuan_qa.records import Document
@@ -20,12 +21,13 @@ from juesuan_qa.textutil import fold
 _ORG = re.compile(
     r"([\u4e00-\u9fff]{2,16}?(?:委员会|办公室|中心|局|厅|卫健委|发改委|教委|经信委|住建委|农委))(?!建设|运营|项目|服务|平台|费|长)")
 _LEVEL = re.compile(r"[（(]本级[）)]$")
-_ORG_START = re.compile(r".*(?:年度|[年的了在是问和与及给向对、，,？?：:“”\"（）()])")
-_ORG_PREFIX = re.compile(r"^(?:请问|列出|查询|查一下|下属单位|下属|所属|本|该|其|我市|全市)")
+# where an organisation name can start; not at 和 (人力资源和社会保障局 is one name)
+_ORG_START = re.compile(r".*(?:年度|[年的了在是问给向对、，,？?：:“”\"（）()])")
+_ORG_PREFIX = re.compile(r"^(?:和|与|及|请问|列出|查询|查一下|下属单位|下属|所属|本|该|其|我市|全市)")
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _NARRATIVE = re.compile(
     r"为什么|为何|原因|怎么回事|什么是|是什么|指什么|指的是|含义|意思|定义|做了什么|干什么|做什么|做了哪些|哪些工作|"
-    r"职责|负责什么|管不管|有什么|措施|怎么改进|如何|问题|哪家|哪两|谁|介绍|说明一下|内容|什么")
+    r"职责|负责什么|管不管|有什么|措施|怎么改进|如何|问题|哪家|哪两|哪些|哪里|谁|介绍|说明一下|内容|什么")
 _NUMERIC = re.compile(r"多少|几[个辆人次台套分项家篇]?|金额|数额|百分|比例|比重|占比|[^效]率|得分|总分|花了|钱|合计|总计")
 _LIST = re.compile(r"哪些项目|哪几个项目|项目有哪些|列出.{0,6}项目")
 _PERCENT = re.compile(r"百分|比例|比重|占比|率|%|％")
@@ -55,6 +57,12 @@ class Slots:
     departments: frozenset[str] = frozenset()  # the department names of the documents in scope
 
 
+@lru_cache(maxsize=65536)
+def _name_words(department: str) -> tuple[str, ...]:
+    return tuple(tokenize(department))
+
+
+@lru_cache(maxsize=65536)
 def department_aliases(department: str) -> list[str]:
     """Short forms people use: without the city (大数据应用局) and the name itself."""
     stripped = re.sub(r"^.{1,4}?[省市县区](?!场|长)", "", department)
@@ -145,7 +153,7 @@ def route(question: str, documents: list[Document], vocabulary: Vocabulary) -> S
     for document in documents:
         for alias in department_aliases(document.department):
             content = content.replace(alias, "")
-    names = frozenset(t for d in documents for t in tokenize(d.department))
+    names = frozenset(t for d in documents for t in _name_words(d.department))
     departments = frozenset(d.department for d in documents if d.doc_id in doc_ids)
     slots = Slots(question=question, folded=folded, doc_ids=doc_ids, years=years, unknown_org=unknown_org,
                   unknown_year=unknown_year, content=content, names=names, departments=departments)

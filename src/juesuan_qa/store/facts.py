@@ -41,6 +41,9 @@ CREATE TABLE IF NOT EXISTS passages (
     passage_id TEXT PRIMARY KEY, doc_id TEXT, heading TEXT, text TEXT,
     line_start INTEGER, line_end INTEGER, kind TEXT, tokens TEXT, page INTEGER, file TEXT);
 CREATE TABLE IF NOT EXISTS files (source TEXT PRIMARY KEY, sha256 TEXT, doc_id TEXT);
+CREATE INDEX IF NOT EXISTS figures_doc ON figures(doc_id);
+CREATE INDEX IF NOT EXISTS projects_doc ON projects(doc_id);
+CREATE INDEX IF NOT EXISTS files_doc ON files(doc_id);
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id);
 """
 

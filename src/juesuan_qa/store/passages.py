@@ -69,6 +69,9 @@ class HybridSearch:
     def __init__(self, passages: list[Passage], tokens: list[list[str]], collection, embedder: Embedder) -> None:
         self.passages = passages
         self.by_id = {p.passage_id: i for i, p in enumerate(passages)}
+        self.by_doc: dict[str, list[int]] = {}
+        for index, passage in enumerate(passages):
+            self.by_doc.setdefault(passage.doc_id, []).append(index)
         self.bm25 = BM25(tokens)
         self.collection = collection
         self.embedder = embedder
@@ -76,7 +79,7 @@ class HybridSearch:
     def _allowed(self, doc_ids: set[str] | None, within: set[int] | None) -> set[int] | None:
         if doc_ids is None:
             return within
-        allowed = {i for i, p in enumerate(self.passages) if p.doc_id in doc_ids}
+        allowed = {i for doc in doc_ids for i in self.by_doc.get(doc, ())}
         return allowed & within if within is not None else allowed
 
     def bm25_ranking(self, query: str, k: int = CANDIDATES, doc_ids: set[str] | None = None,
