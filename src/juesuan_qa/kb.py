@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -121,7 +122,7 @@ class KnowledgeBase:
 
     def table_facts(self, doc_id: str, table: str, title: str) -> list:
         """Every fact of one printed table, in print order (for showing a cited cell in its table)."""
-        return [f for f in self.corpus.facts if f.loc.doc_id == doc_id and f.table == table and f.title == title]
+        return [f for f in self.corpus.facts_in({doc_id}) if f.table == table and f.title == title]
 
     # ---- writing ----
 
@@ -144,8 +145,6 @@ class KnowledgeBase:
             known = fact_store.document_hashes(connection)
             known_docs = {d.doc_id for d in fact_store.load_documents(connection)}
             connection.close()
-        import hashlib
-
         todo: list[Path] = []
         for path in files:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
