@@ -20,6 +20,8 @@ from juesuan_qa.textutil import fold
 COUNT_UNITS = {"个", "人次", "人", "辆", "台", "套", "批次", "次", "家", "篇", "期"}
 MIN_COVERAGE = 0.45
 NEAR = 30  # characters before a figure's clause where its subject is usually named
+BARE_FIGURE = 12  # a "sentence" this short is only the figure and its unit
+_YEARS = re.compile(r"20\d\d年?")
 _QUESTION_WORDS = {"多少", "几个", "几", "是", "了", "有", "多少钱", "百分之几", "百分之多少", "一共", "总共",
                    "比例", "比重", "占", "钱", "实际", "花", "这", "要", "个", "什么"}
 _UNIT_CLASS = {"percent": {"%"}, "score": {"分"}, "money": {"万元", "元"}, "count": COUNT_UNITS}
@@ -79,10 +81,16 @@ def score_figures(slots: Slots, figures: list[TextFigure], *, sections: set[str]
         doing = [f for f in scoped if all(any(w in fold(f.context) for w in words) for words in asked)]
         scoped = doing or scoped
     years = [f"{y}年" for y in slots.years]
+    # a number the question states with its unit (7个项目) must hold in the sentence, when any does
+    given = re.findall(r"\d+(?:\.\d+)?[个人项次辆台家篇]", _YEARS.sub("", slots.content))
+    if given:
+        scoped = [f for f in scoped if all(g in fold(f.sentence) for g in given)] or scoped
     matches: list[FigureMatch] = []
     for figure in scoped:
         context, sentence = fold(figure.context), fold(figure.sentence)
         heading = fold("".join(figure.heading))
+        if len(sentence) <= BARE_FIGURE:  # a figure printed alone (795万元) is named by its headings
+            context = sentence = heading
         score = explained = 0.0
         for words in asked:
             score += OPERATION_BONUS if any(w in context for w in words) else -OPERATION_BONUS
