@@ -40,3 +40,12 @@ def test_every_value_is_in_a_cited_source_or_computed_from_them(kb, question):
             continue
         assert any(abs(value["value"] - n) < 0.005 for n in cited_numbers) or (
             value["value"] == 0 and "为空" in record["answer"]), value
+
+
+def test_figures_are_printed_with_all_their_decimals():
+    from juesuan_qa.textutil import format_amount
+
+    assert format_amount(317.025, "万元") == "317.025万元"
+    assert format_amount(7176.23, "万元") == "7,176.23万元"
+    assert format_amount(29569.515638, "万元") == "29,569.515638万元"
+    assert format_amount(0, "万元") == "0.00万元"

@@ -45,7 +45,7 @@ from juesuan_qa.audit_rules import (
 )
 from juesuan_qa.qa.compose import cite_fact, cite_figure, place_of
 from juesuan_qa.records import Citation, Document, Fact, TextFigure
-from juesuan_qa.textutil import fold, norm_label
+from juesuan_qa.textutil import figure_text, fold, norm_label
 
 if TYPE_CHECKING:
     from juesuan_qa.kb import KnowledgeBase
@@ -225,7 +225,7 @@ def _share(index, figure: TextFigure, same: list[TextFigure], earlier: list[Text
     for total in totals:
         base = to_wan(total) if isinstance(total, Fact) else total.value
         if base > 0:
-            options.append(judge("prose_share", name(figure), f"{item.value:,.2f}万元÷{base:,.2f}万元",
+            options.append(judge("prose_share", name(figure), f"{figure_text(item.value)}万元÷{figure_text(base)}万元",
                                  figure.value, item.value / base * 100, [figure, item, total], "%",
                                  precision=[figure]))
     return best(options)
@@ -238,7 +238,7 @@ def _completion(figure: TextFigure, same: list[TextFigure]) -> Finding | None:
     if len(amounts) < 2 or not budgets or budgets[-1].value <= 0:
         return None
     spent, budget = amounts[-1], budgets[-1]
-    return judge("prose_completion", name(figure), f"{spent.value:,.2f}万元÷{budget.value:,.2f}万元", figure.value,
+    return judge("prose_completion", name(figure), f"{figure_text(spent.value)}万元÷{figure_text(budget.value)}万元", figure.value,
                  spent.value / budget.value * 100, [figure, spent, budget], "%", precision=[figure])
 
 
@@ -263,7 +263,7 @@ def _growth(figure: TextFigure, same: list[TextFigure], earlier: list[TextFigure
         if not bases or amounts[-1] is bases[-1] or bases[-1].value <= 0:
             return []
         base, now = bases[-1], amounts[-1]
-        return [judge("prose_growth", name(figure), f"({now.value:,.2f}−{base.value:,.2f})÷{base.value:,.2f}万元",
+        return [judge("prose_growth", name(figure), f"({figure_text(now.value)}−{figure_text(base.value)})÷{figure_text(base.value)}万元",
                       figure.value, sign * (now.value - base.value) / base.value * 100, [figure, now, base], "%",
                       precision=[figure])]
     bases = [g for g in amounts if last_piece(g).startswith(("比", "较"))]
@@ -278,12 +278,12 @@ def _growth(figure: TextFigure, same: list[TextFigure], earlier: list[TextFigure
     found = []
     if bases and current:
         now, base = current[-1], bases[-1]
-        found.append(judge("prose_growth", name(change), f"本年{now.value:,.2f}万元−上年{base.value:,.2f}万元",
+        found.append(judge("prose_growth", name(change), f"本年{figure_text(now.value)}万元−上年{figure_text(base.value)}万元",
                            change.value, sign * (now.value - base.value), [change, now, base], "万元",
                            precision=[change, now, base]))
     before = bases[-1].value if bases else current[-1].value - sign * change.value if current else 0
     if before > 0:
-        found.append(judge("prose_growth", name(figure), f"{change.value:,.2f}万元÷上年{before:,.2f}万元",
+        found.append(judge("prose_growth", name(figure), f"{figure_text(change.value)}万元÷上年{figure_text(before)}万元",
                            figure.value, change.value / before * 100, [figure, change, (bases or current)[-1]], "%",
                            precision=[figure]))
     return found

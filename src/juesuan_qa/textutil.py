@@ -35,10 +35,22 @@ def norm_label(label: str) -> str:
     return fold(_LABEL_PREFIX.sub("", fold(label)))
 
 
+def decimals_of(value: float, most: int = 6) -> int:
+    """How many decimals a figure really has (317.025 → 3), so printing never rounds it."""
+    text = f"{value:.{most}f}".rstrip("0")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def figure_text(value: float) -> str:
+    """A number with thousands separators and every decimal it has (at least two)."""
+    return f"{value:,.{max(2, decimals_of(value))}f}"
+
+
 def format_amount(value: float, unit: str) -> str:
-    """A figure as the disclosure prints it: thousands separators and two decimals for money."""
+    """A figure as the disclosure prints it: thousands separators, at least two decimals for
+    money, and every decimal the source has (317.025 stays 317.025, never 317.02)."""
     if unit in ("万元", "元"):
-        return f"{value:,.2f}{unit}"
+        return f"{value:,.{max(2, decimals_of(value))}f}{unit}"
     if unit == "%":
         return f"{value:g}%"
     return f"{value:g}{unit}"

@@ -14,6 +14,7 @@ from juesuan_qa.qa.lexicon import Vocabulary, codes_in
 from juesuan_qa.qa.numeric import best_readings, score_facts
 from juesuan_qa.qa.router import Slots
 from juesuan_qa.records import Fact
+from juesuan_qa.textutil import figure_text
 
 _SHARE = re.compile(r"^(?P<a>.+?)占(?P<b>.+?)的?(?:比例|比重|占比|百分比|百分之几|百分之多少|多少|几成)")
 _DIFFERENCE = re.compile(r"^(?P<a>.+?)比(?P<b>.+?)(?:多|少|高|低)(?:了)?多少")
@@ -47,10 +48,10 @@ def compute(slots: Slots, facts: list[Fact], vocabulary: Vocabulary) -> Computat
         if right.value == 0:
             return None
         value = round(left.value / right.value * 100, 2)
-        formula = f"{left.value:,.2f} ÷ {right.value:,.2f} × 100% = {value:.2f}%"
+        formula = f"{figure_text(left.value)} ÷ {figure_text(right.value)} × 100% = {value:.2f}%"
         return Computation("share", left, right, value, "%", formula)
     value = round(left.value - right.value, 6)
-    formula = f"{left.value:,.2f} − {right.value:,.2f} = {value:,.2f}{left.unit}"
+    formula = f"{figure_text(left.value)} − {figure_text(right.value)} = {figure_text(value)}{left.unit}"
     return Computation("difference", left, right, value, left.unit, formula)
 
 

@@ -144,9 +144,22 @@ def _numeric(corpus: Corpus, slots: Slots) -> Answer | None:
     if len(departments) > MAX_DEPARTMENTS:
         return compose.which_department(slots.question, sorted(departments), corpus.documents)
     if readings:
-        return compose.table_answer(slots.question, [group[0].fact for group in readings], corpus.documents,
+        facts = [group[0].fact for group in readings]
+        if figure and _disagrees(slots, figure, facts):  # 1辆 in the table, 0辆 (财政拨款负担) in the prose
+            return compose.figure_answer(slots.question, [figure.figure], corpus.documents, facts=facts)
+        return compose.table_answer(slots.question, facts, corpus.documents,
                                     also=[[r.fact for r in group[1:]] for group in readings])
     return figure and compose.figure_answer(slots.question, [figure.figure], corpus.documents)
+
+
+def _disagrees(slots: Slots, match, facts: list[Fact]) -> bool:
+    """A sentence naming what the question names but stating another count than the table: a
+    second reading, shown beside the table's (counts only: amounts differ by scope too often)."""
+    figure = match.figure
+    if slots.unit_class != "count" or match.coverage < 0.6 or len(facts) != 1 or figure.unit != facts[0].unit:
+        return False
+    named = [m for m in slots.mentions if not any(t.kind == "part" for t in m.terms)]
+    return bool(named) and all(m.text in fold(figure.context) for m in named) and figure.value != facts[0].value
 
 
 def _prose_first(slots: Slots, figure: TextFigure, readings: list) -> bool:

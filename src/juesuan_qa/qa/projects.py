@@ -28,7 +28,7 @@ FUND_FIELDS: tuple[tuple[re.Pattern[str], str, re.Pattern[str]], ...] = (
     (re.compile(r"目标申报数|申报数"), "目标申报数", re.compile(r"申报")),
     (re.compile(r"全年预算|预算数|预算是多少|预算多少|预算有多少|预算下达|下达|预算"), "全年预算数",
      re.compile(r"预算下达|下达|预算共计|项目预算|全年预算|批复资金|预算为|经费预算")),
-    (re.compile(r"执行数|执行了|实际执行|花了|支出了|用了|实际花"), "全年执行数", re.compile(r"实际执行|执行|支付")),
+    (re.compile(r"执行数|执行了|实际执行|花了|支出了|用了|实际花"), "全年执行数", re.compile(r"实际执行|执行|支付|实际支出")),
 )
 _GRADE = re.compile(r"等级|评级|评价结果|自评结果|档次")
 _SCORE = re.compile(r"总分|得分|几分|多少分|打了|分数")
