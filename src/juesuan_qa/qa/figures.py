@@ -23,7 +23,7 @@ NEAR = 30  # characters before a figure's clause where its subject is usually na
 BARE_FIGURE = 12  # a "sentence" this short is only the figure and its unit
 _YEARS = re.compile(r"20\d\d年?")
 _QUESTION_WORDS = {"多少", "几个", "几", "是", "了", "有", "多少钱", "百分之几", "百分之多少", "一共", "总共",
-                   "比例", "比重", "占", "钱", "实际", "花", "这", "要", "个", "什么"}
+                   "比例", "比重", "占", "钱", "花", "这", "要", "个", "什么"}
 _UNIT_CLASS = {"percent": {"%"}, "score": {"分"}, "money": {"万元", "元"}, "count": COUNT_UNITS}
 # What a figure does to its subject. When the question names one, the figure must do the
 # same (减少 asks for the decrease, not the amount in the same sentence).
