@@ -93,6 +93,10 @@ class KnowledgeBase:
         generation = layout.require_live(settings.index_dir)
         _domain_terms()
         connection = fact_store.connect(generation / "facts.sqlite")
+        if fact_store.get_meta(connection, "schema") != fact_store.SCHEMA_VERSION:
+            connection.close()
+            raise ValueError(f"the index in {settings.index_dir} was built by another version of juesuan-qa; "
+                             "rebuild it: juesuan-qa ingest --rebuild corpus/")
         try:
             documents = {d.doc_id: d for d in fact_store.load_documents(connection)}
             facts = fact_store.load_facts(connection)
@@ -142,6 +146,11 @@ class KnowledgeBase:
         known_docs: set[str] = set()
         if live is not None and not rebuild:
             connection = fact_store.connect(live / "facts.sqlite")
+            if fact_store.get_meta(connection, "schema") != fact_store.SCHEMA_VERSION:
+                log.warning("index %s was built by another version of juesuan-qa: rebuilding it", settings.index_dir)
+                connection.close()
+                rebuild = True
+        if live is not None and not rebuild:
             known = fact_store.document_hashes(connection)
             known_docs = {d.doc_id for d in fact_store.load_documents(connection)}
             connection.close()
@@ -161,6 +170,7 @@ class KnowledgeBase:
         client, collection = passage_store.open_collection(staging / "chroma", settings.model_name)
         try:
             fact_store.set_meta(connection, "embedding_model", settings.model_name)
+            fact_store.set_meta(connection, "schema", fact_store.SCHEMA_VERSION)
             sources = _read_all(todo, report, progress)
             for group in group_sources(sources):
                 disclosure = _build(group, report)

@@ -55,6 +55,29 @@ class Fact:
     unit: str
     empty: bool
     loc: Locator
+    status: str = ""  # the self-check of its table: verified | failed | unchecked ("" before checking)
+
+
+@dataclass(frozen=True)
+class TableRecord:
+    """One printed table: what it is (canonical type), where it is, and whether it checked out.
+
+    Kept for every recognised table, also an empty one (header only, 本表无数据, a note such as
+    （注：本单位没有…）), so "政府性基金支出是多少" can be answered "0, 本表无数据".
+    """
+
+    table: str  # as Fact.table: the printed code, or the title when none is printed
+    title: str
+    type: str | None  # canonical key (domain.vocabulary), None for a table of no standard type
+    unit: str
+    facts: int
+    page: int | None = None
+    line: int | None = None
+    note: str = ""
+    file: str = ""
+    status: str = "unchecked"  # verified | failed | unchecked
+    checks: int = 0
+    failed: int = 0
 
 
 @dataclass(frozen=True)
@@ -133,6 +156,8 @@ class Disclosure:
     passages: list[Passage] = field(default_factory=list)
     figures: list[TextFigure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # table-level remarks such as 本表无数据
+    tables: list[TableRecord] = field(default_factory=list)
+    pages: int = 0  # pages read, over every file of the disclosure (0 for formats without pages)
     files: list[tuple[str, str]] = field(default_factory=list)  # (path, sha256) of every file read
 
 

@@ -5,18 +5,20 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from juesuan_qa.domain.vocabulary import table_type
 from juesuan_qa.ingest.blocks import Block, heading_paths
 from juesuan_qa.ingest.identity import read_identity
 from juesuan_qa.ingest.markdown import read_markdown
 from juesuan_qa.ingest.office import read_docx, read_xlsx
-from juesuan_qa.ingest.pdf import read_pdf
+from juesuan_qa.ingest.pdf import is_table_title, read_pdf
 from juesuan_qa.ingest.projects import SHEET_TITLE, read_project
 from juesuan_qa.ingest.prose import extract_figures, make_passages
-from juesuan_qa.ingest.tables import TABLE_CODE, UNIT, collect_section, read_table
-from juesuan_qa.records import Disclosure, Document, Passage
+from juesuan_qa.ingest.selfcheck import self_check
+from juesuan_qa.ingest.tables import TABLE_CODE, UNIT, TableSection, collect_section, read_table
+from juesuan_qa.records import Disclosure, Document, Fact, Passage, TableRecord
 from juesuan_qa.textutil import fold
 
 READERS = {".md": read_markdown, ".markdown": read_markdown, ".txt": read_markdown, ".pdf": read_pdf,
@@ -83,6 +85,7 @@ def build_group(sources: list[SourceFile]) -> Disclosure:
     disclosure = build_disclosure(blocks, doc_id=doc_id or stems[0], source="; ".join(str(s.path) for s in sources),
                                   sha256=digest)
     disclosure.files = [(str(s.path), s.sha256) for s in sources]
+    disclosure.pages = sum(max((b.page or 0 for b in s.blocks), default=0) for s in sources)
     names = ", ".join(s.path.name for s in sources)
     if not disclosure.facts and not disclosure.passages:
         raise IngestError(f"{names}: no tables or prose found; is this a disclosure?")
@@ -155,16 +158,45 @@ def build_disclosure(blocks: list[Block], *, doc_id: str, source: str, sha256: s
                 continue  # a heading that names sheets (目录, 绩效目标表及说明), not a sheet
             result.projects.append(project)
             result.facts.extend(facts)
+            _add_table(result, TableRecord(facts[0].table if facts else title_block.text, title_block.text,
+                                           "performance", "万元", len(facts), page=title_block.page,
+                                           line=title_block.line, file=title_block.file))
             _add_passages(result, passages)
             continue
         if _is_table_section(title_block, body):
             section = collect_section(title_block, body)
-            result.facts.extend(read_table(section, doc_id))
+            facts = read_table(section, doc_id)
+            result.facts.extend(facts)
             result.notes.extend(f"{section.code or section.title}: {text}" for _, text in section.notes)
+            _add_table(result, _record(section, title_block, facts))
             continue
         paragraphs = [b for b in body if b.kind == "para" and b.text]
+        if table_type(title_block.text) and is_table_title(fold(title_block.text)) \
+                and any(_EMPTY_NOTE.search(b.text) for b in paragraphs[:3]):
+            section = collect_section(title_block, body)  # a standard table printed as a note only
+            note = next(b.text for b in paragraphs[:3] if _EMPTY_NOTE.search(b.text))
+            _add_table(result, _record(section, title_block, [], note))
         _add_passages(result, make_passages(doc_id, paths[start], paragraphs))
+    self_check(result)
     return result
+
+
+_EMPTY_NOTE = re.compile(r"本表无数据|无数据|没有.{0,20}(?:收入|支出|经费|预算|资金)|未安排|不涉及|无.{0,12}(?:收入|支出|预算)")
+
+
+def _record(section: TableSection, title: Block, facts: list[Fact], note: str = "") -> TableRecord:
+    note = note or next((text for _, text in section.notes if _EMPTY_NOTE.search(text)), "")
+    return TableRecord(section.code or section.title, section.title, table_type(section.title), section.unit,
+                       len(facts), page=title.page, line=title.line, note=note, file=title.file)
+
+
+def _add_table(result: Disclosure, record: TableRecord) -> None:
+    """A table whose title is printed again on its continuation page is still one table."""
+    last = result.tables[-1] if result.tables else None
+    if last is not None and (last.table, last.title, last.file) == (record.table, record.title, record.file):
+        result.tables[-1] = replace(last, facts=last.facts + record.facts, note=last.note or record.note)
+    else:
+        result.tables.append(record)
 
 
 def _is_table_section(title: Block, body: list[Block]) -> bool:

@@ -58,15 +58,16 @@ def rows_to_blocks(rows: list[Row], page: int | None, *, lift_any: bool = True) 
         filled = [c for c in row.cells if c]
         if not filled:
             continue
-        lift = all(_is_meta(c) or looks_like_title(c) for c in filled) or (lift_any and len(filled) == 1)
+        lines = [line.strip() for c in filled for line in c.split("\n") if line.strip()]
+        lift = all(_is_meta(c) or looks_like_title(c) for c in lines) or (lift_any and len(filled) == 1)
         if top and lift:
-            blocks.extend(_text_block(row.line, c, page) for c in filled)
+            blocks.extend(_text_block(row.line, c, page) for c in lines)
             continue
         if top:  # the title opens the section, so labels printed above it (公开01表) belong to it
             blocks.sort(key=lambda b: b.kind != "heading")
         top = False
         if len(filled) == 1 and _is_note(filled[0]):
-            blocks.append(Block("para", filled[0], row.line, page))
+            blocks.append(Block("para", filled[0].replace("\n", ""), row.line, page))
             table = None
             continue
         if table is None:

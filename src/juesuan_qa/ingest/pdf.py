@@ -83,12 +83,17 @@ def read_page(page, number: int) -> list[Block]:
     boxes = [t.bbox for t in tables]
     items: list[tuple[float, Block]] = []
     for table in tables:
-        grid = [[(c or "").replace("\n", "").strip() for c in cells] for cells in table.extract()]
-        grid = _drop_empty_columns([cells for cells in grid if any(cells)])
+        # cells keep their line breaks until the lines above the grid are lifted out: a title and
+        # its 编制单位/单位 line printed in one merged cell are two lines, not one run of text
+        grid = [[(c or "").strip() for c in cells] for cells in table.extract()]
+        grid = [cells for cells in grid if any(cells)]  # empty columns go per table (tables.join_grids)
         rows = [Row(None, cells, "\t".join(cells), page=number) for cells in grid]
         for offset, block in enumerate(rows_to_blocks(rows, number, lift_any=False)):
             if block.kind == "heading":
                 block.text = re.sub(r"\s+", "", block.text)
+            for row in block.rows:  # inside the grid a line break is only a narrow cell wrapping
+                row.cells = [c.replace("\n", "") for c in row.cells]
+                row.raw = "\t".join(row.cells)
             items.append((table.bbox[1] + offset * 0.01, block))
     outside = page.filter(lambda obj: not _inside(obj, boxes)) if boxes else page
     # y_tolerance 5: figures are often set in another font a point or two off the baseline
@@ -104,13 +109,6 @@ def read_page(page, number: int) -> list[Block]:
         items.append((line["top"], block))
     items.sort(key=lambda item: item[0])
     return _reflow([block for _, block in items], wrapped)
-
-
-def _drop_empty_columns(grid: list[list[str]]) -> list[list[str]]:
-    """Ruling lines at a page edge give a column that is empty in every row: not a column."""
-    width = max((len(r) for r in grid), default=0)
-    keep = [i for i in range(width) if any(i < len(r) and r[i] for r in grid)]
-    return [[r[i] if i < len(r) else "" for i in keep] for r in grid]
 
 
 def _inside(obj, boxes) -> bool:

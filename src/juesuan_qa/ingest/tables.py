@@ -55,9 +55,9 @@ def collect_section(title: Block, body: list[Block]) -> TableSection:
         section.code = code.group(1)
     if title.code:
         section.code = title.code
+    grids = [block.rows for block in body if block.kind == "table"]
     for block in body:
         if block.kind == "table":
-            section.rows.extend(block.rows)
             continue
         text = block.text
         code = TABLE_CODE.search(text)
@@ -68,7 +68,33 @@ def collect_section(title: Block, body: list[Block]) -> TableSection:
             section.unit = unit.group(1)
         if text.startswith(("注", "说明")) or NO_DATA in text:
             section.notes.append((block.line, text))
+    section.rows = join_grids(grids)
     return section
+
+
+def join_grids(grids: list[list[Row]]) -> list[Row]:
+    """The grids of one table (a page each when it runs over pages) as one, empty columns dropped.
+
+    A column empty in every row is a ruling artefact at a page edge — but only across the whole
+    table: a continuation page whose 政府性基金 / 其他资金 columns happen to be blank there still
+    has them, and dropping them page by page shifts every later figure one column left. So when
+    every page's grid has the same width, columns are dropped for the table as a whole; grids of
+    different widths are each cleaned alone, as their own rulings say.
+    """
+    widths = {max((len(r.cells) for r in grid), default=0) for grid in grids}
+    if len(widths) == 1:
+        return _drop_empty_columns([row for grid in grids for row in grid])
+    return [row for grid in grids for row in _drop_empty_columns(grid)]
+
+
+def _drop_empty_columns(rows: list[Row]) -> list[Row]:
+    width = max((len(r.cells) for r in rows), default=0)
+    keep = [i for i in range(width) if any(i < len(r.cells) and r.cells[i] for r in rows)]
+    if len(keep) == width:
+        return rows
+    return [Row(r.line, [r.cells[i] if i < len(r.cells) else "" for i in keep],
+                "\t".join(r.cells[i] for i in keep if i < len(r.cells)) if r.line is None else r.raw, r.page, r.file)
+            for r in rows]
 
 
 def read_table(section: TableSection, doc_id: str) -> list[Fact]:

@@ -18,6 +18,7 @@ from juesuan_qa.records import (
     Locator,
     Passage,
     Project,
+    TableRecord,
     TextFigure,
 )
 
@@ -25,12 +26,16 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY, title TEXT, department TEXT, year INTEGER, kind TEXT,
-    source TEXT, sha256 TEXT, notes TEXT);
+    source TEXT, sha256 TEXT, notes TEXT, pages INTEGER);
 CREATE TABLE IF NOT EXISTS facts (
     doc_id TEXT, tbl TEXT, title TEXT, part TEXT, row TEXT, code TEXT, col TEXT,
     value REAL, unit TEXT, empty INTEGER, loc_table TEXT, section TEXT, line INTEGER, page INTEGER, quote TEXT,
-    file TEXT);
+    file TEXT, status TEXT);
 CREATE INDEX IF NOT EXISTS facts_doc ON facts(doc_id);
+CREATE TABLE IF NOT EXISTS tables (
+    doc_id TEXT, tbl TEXT, title TEXT, type TEXT, unit TEXT, facts INTEGER, page INTEGER, line INTEGER,
+    note TEXT, file TEXT, status TEXT, checks INTEGER, failed INTEGER);
+CREATE INDEX IF NOT EXISTS tables_doc ON tables(doc_id);
 CREATE TABLE IF NOT EXISTS projects (
     doc_id TEXT, name TEXT, section TEXT, budget REAL, executed REAL, rate REAL, score REAL,
     grade TEXT, indicators TEXT, line INTEGER, page INTEGER, quote TEXT);
@@ -47,7 +52,10 @@ CREATE INDEX IF NOT EXISTS files_doc ON files(doc_id);
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id);
 """
 
-_PER_DOC_TABLES = ("documents", "facts", "projects", "figures", "passages", "files")
+# Bumped whenever a table gains a column: an index of another version is rebuilt, never patched.
+SCHEMA_VERSION = "2"
+
+_PER_DOC_TABLES = ("documents", "facts", "tables", "projects", "figures", "passages", "files")
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -75,14 +83,20 @@ def save_disclosure(connection: sqlite3.Connection, disclosure: Disclosure, toke
     doc = disclosure.document
     delete_document(connection, doc.doc_id)
     connection.execute(
-        "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (doc.doc_id, doc.title, doc.department, doc.year, doc.kind, doc.source, doc.sha256,
-         json.dumps(disclosure.notes, ensure_ascii=False)),
+         json.dumps(disclosure.notes, ensure_ascii=False), disclosure.pages),
     )
     connection.executemany(
-        "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(doc.doc_id, f.table, f.title, f.part, f.row, f.code, f.column, f.value, f.unit, int(f.empty),
-          f.loc.table, f.loc.section, f.loc.line, f.loc.page, f.loc.quote, f.loc.file) for f in disclosure.facts],
+          f.loc.table, f.loc.section, f.loc.line, f.loc.page, f.loc.quote, f.loc.file, f.status)
+         for f in disclosure.facts],
+    )
+    connection.executemany(
+        "INSERT INTO tables VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(doc.doc_id, t.table, t.title, t.type, t.unit, t.facts, t.page, t.line, t.note, t.file, t.status,
+          t.checks, t.failed) for t in disclosure.tables],
     )
     connection.executemany(
         "INSERT INTO projects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -113,11 +127,36 @@ def load_documents(connection: sqlite3.Connection) -> list[Document]:
 def load_facts(connection: sqlite3.Connection) -> list[Fact]:
     rows = connection.execute(
         "SELECT doc_id, tbl, title, part, row, code, col, value, unit, empty, loc_table, section, line, page, quote, "
-        "file FROM facts ORDER BY rowid")
+        "file, status FROM facts ORDER BY rowid")
     return [Fact(tbl, title, part, row, code, col, value, unit, bool(empty),
-                 Locator(doc_id, loc_table, section, line, page, quote, file))
+                 Locator(doc_id, loc_table, section, line, page, quote, file), status or "")
             for doc_id, tbl, title, part, row, code, col, value, unit, empty, loc_table, section, line, page, quote,
-            file in rows]
+            file, status in rows]
+
+
+def load_tables(connection: sqlite3.Connection, doc_ids: list[str] | None = None) -> dict[str, list[TableRecord]]:
+    """Every document's printed tables (with their check status), by doc_id, in print order."""
+    query = ("SELECT doc_id, tbl, title, type, unit, facts, page, line, note, file, status, checks, failed "
+             "FROM tables")
+    params: tuple = ()
+    if doc_ids is not None:
+        query += f" WHERE doc_id IN ({', '.join('?' * len(doc_ids))})"
+        params = tuple(doc_ids)
+    out: dict[str, list[TableRecord]] = {}
+    for doc_id, *fields in connection.execute(query + " ORDER BY rowid", params):
+        out.setdefault(doc_id, []).append(TableRecord(*fields))
+    return out
+
+
+def document_pages(connection: sqlite3.Connection) -> dict[str, int]:
+    return {doc_id: pages or 0 for doc_id, pages in connection.execute("SELECT doc_id, pages FROM documents")}
+
+
+def document_files(connection: sqlite3.Connection) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for source, doc_id in connection.execute("SELECT source, doc_id FROM files ORDER BY source"):
+        out.setdefault(doc_id, []).append(source)
+    return out
 
 
 def load_projects(connection: sqlite3.Connection) -> list[Project]:

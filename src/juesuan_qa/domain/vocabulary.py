@@ -1,0 +1,101 @@
+"""The domain vocabulary in one place: standard table types, column roles, units, total rows.
+
+Regions print the national templates under many titles (财务收支预算总表 / 部门收支总表 /
+收支预算总表 / 收入支出决算总表), so a printed table is mapped to a canonical type by the
+words its title carries, never by its 公开NN number or its position. The printed title,
+labels and codes stay on every fact for citing; the canonical type and column role are what
+lookup, self-checks and comparisons across documents use.
+
+Matching is ordered: the first type whose rule matches a folded title wins, so narrower
+tables (三公, 政府采购, 基本支出) are tried before the broad ones (收入总表, 支出总表).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from juesuan_qa.textutil import fold
+
+
+@dataclass(frozen=True)
+class TableType:
+    """One table of the national templates; `budget`/`final` are its names in 预算 / 决算."""
+
+    key: str
+    budget: str
+    final: str
+    all_of: tuple[str, ...] = ()  # every word must be in the title
+    any_of: tuple[str, ...] = ()  # at least one of these (when given)
+    none_of: tuple[str, ...] = ()  # none of these
+
+    def matches(self, title: str) -> bool:
+        return (all(w in title for w in self.all_of)
+                and (not self.any_of or any(w in title for w in self.any_of))
+                and not any(w in title for w in self.none_of))
+
+    def name(self, kind: str) -> str:
+        return self.final if kind == "决算" else self.budget
+
+
+TABLE_TYPES: tuple[TableType, ...] = (
+    TableType("performance", "绩效目标表", "绩效目标表", any_of=("绩效目标", "绩效自评", "绩效评价")),
+    TableType("sangong", "三公经费表", "三公经费支出决算表", any_of=("三公",)),
+    TableType("operating_costs", "机关运行经费表", "机关运行经费支出决算表", all_of=("机关运行经费",)),
+    TableType("procurement", "政府采购表", "政府采购情况表", any_of=("政府采购", "采购预算", "采购明细")),
+    TableType("assets", "国有资产占用情况表", "国有资产占用情况表", any_of=("资产占用", "资产情况")),
+    TableType("gov_fund", "政府性基金支出表", "政府性基金预算财政拨款收入支出决算表", any_of=("政府性基金",),
+              none_of=("收支总", "收入支出总")),
+    TableType("state_capital", "国有资本经营支出表", "国有资本经营预算财政拨款支出决算表",
+              any_of=("国有资本经营",), none_of=("收支总", "收入支出总")),
+    TableType("projects", "项目支出表", "项目支出决算表", any_of=("项目支出", "项目预算", "项目明细", "专项资金"),
+              none_of=("基本支出",)),
+    TableType("gpb_basic", "一般公共预算基本支出表", "一般公共预算财政拨款基本支出决算表",
+              all_of=("基本支出", "一般公共预算")),
+    TableType("fiscal_basic", "财政拨款基本支出表", "财政拨款基本支出决算表", all_of=("基本支出", "财政拨款")),
+    TableType("economic", "支出经济分类表", "支出经济分类决算表", any_of=("经济分类",)),
+    TableType("fiscal_totals", "财政拨款收支总表", "财政拨款收入支出决算总表", all_of=("财政拨款",),
+              any_of=("收支", "收入支出")),
+    TableType("fiscal_expenditure", "财政拨款支出表", "财政拨款支出决算表", all_of=("财政拨款", "支出"),
+              none_of=("收入", "收支")),
+    TableType("gpb_expenditure", "一般公共预算支出表", "一般公共预算财政拨款支出决算表", all_of=("一般公共预算", "支出"),
+              none_of=("收入",)),
+    TableType("basic", "基本支出表", "基本支出决算表", all_of=("基本支出",)),
+    TableType("totals", "收支总表", "收入支出决算总表", any_of=("收支总", "收入支出总", "收支预算总", "收支情况",
+                                                         "收支决算", "收入支出决算", "收支预算表")),
+    TableType("revenue", "收入总表", "收入决算表", all_of=("收入",), none_of=("支出",)),
+    TableType("expenditure", "支出总表", "支出决算表", all_of=("支出",), none_of=("收入",)),
+)
+TYPES_BY_KEY = {t.key: t for t in TABLE_TYPES}
+_NAMES = {name: t.key for t in TABLE_TYPES for name in (t.budget, t.final)}
+
+# Tables that every 预算 / 决算 disclosure of the national template prints (possibly empty).
+STANDARD_BUDGET = ("totals", "revenue", "expenditure", "fiscal_totals", "gpb_expenditure", "gpb_basic", "gov_fund",
+                   "state_capital", "sangong")
+STANDARD_FINAL = STANDARD_BUDGET
+
+_NOISE = re.compile(r"^\d{4}年度?|[“”\"（）()]|公开\d{1,2}表|表\d{1,2}")
+
+
+def table_type(title: str) -> str | None:
+    """The canonical type key of a printed table title, or None when it is no standard table."""
+    text = _NOISE.sub("", fold(title))
+    return next((t.key for t in TABLE_TYPES if t.matches(text)), None)
+
+
+def type_key(name: str) -> str | None:
+    """A canonical type given by its Chinese name (as in hand-made truth files), or by its key."""
+    if name in TYPES_BY_KEY:
+        return name
+    return _NAMES.get(name) or table_type(name)
+
+
+def type_name(key: str | None, kind: str = "预算") -> str:
+    return TYPES_BY_KEY[key].name(kind) if key in TYPES_BY_KEY else ""
+
+
+# ---- units ----
+
+MONEY_UNITS = ("元", "万元", "千元", "亿元")
+TO_YUAN = {"元": 1.0, "千元": 1_000.0, "万元": 10_000.0, "亿元": 100_000_000.0}
+UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]?\s*(亿元|万元|千元|元)")
