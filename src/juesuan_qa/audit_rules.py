@@ -416,7 +416,9 @@ def _totals_vs_tables(tables, t, of) -> Iterator[Finding | None]:
             other = grand(tables[e])
             if year and other:
                 yield same("cross_table", year, other, "应等于")
-            classes = {norm_label(f.row): f for f in first_by_code(tables[e], main).values() if len(f.code) == 3}
+            # the department's own 类 rows; a table printed per 预算单位 (parts) has none to compare
+            whole = [f for f in tables[e] if not f.part]
+            classes = {norm_label(f.row): f for f in first_by_code(whole, main).values() if len(f.code) == 3}
             for f in lines:
                 if norm_label(f.row) in classes and "/" not in f.row:
                     yield same("cross_table", f, classes[norm_label(f.row)], "应等于")

@@ -136,6 +136,7 @@ def read_coded(rows: list[Row], make_fact, column_labels) -> tuple[list[Fact], l
     facts: list[Fact] = []
     read: set[int] = set()
     layout = groups(header, width)
+    blocks = unit_blocks(data, layout[0]) if len(layout) == 1 else {}
     for group in layout:
         start = group.value_columns[0] if group.value_columns else width
         end = group.value_columns[-1] + 1 if group.value_columns else width
@@ -161,11 +162,40 @@ def read_coded(rows: list[Row], make_fact, column_labels) -> tuple[list[Fact], l
             read.add(id(row))
             for index, column in labels.items():
                 cell = cells[index] if index < len(cells) else ""
-                fact = make_fact(row, group.name, name or code, code, column, cell)
+                fact = make_fact(row, blocks.get(id(row), group.name), name or code, code, column, cell)
                 if fact:
                     facts.append(fact)
     leftover = [r for r in data if id(r) not in read and any(parse_number(c) is not None for c in r.cells)]
     return facts, layout, leftover
+
+
+def unit_blocks(data: list[Row], group: Group) -> dict[int, str]:
+    """Rows of a table printed as one block per 预算单位 (深圳: the department's line, then each
+    unit's line followed by its subjects): each row → the unit whose block it is in.
+
+    Only when two or more unit lines open blocks of coded rows; a table of one unit (its line,
+    then its subjects) is one block and keeps no part. Flattened, the blocks' 类/款/项 would be
+    summed across units and no subject line would add up.
+    """
+    first_value = group.value_columns[0] if group.value_columns else 0
+    owner: dict[int, str] = {}
+    unit, opened = "", []
+    for row in data:
+        if row_code(row, group) or split_code_name(row.cells[group.name_column] if group.name_column < len(
+                row.cells) else "")[0]:
+            if unit and (not opened or opened[-1] != unit):
+                opened.append(unit)
+            if unit:
+                owner[id(row)] = unit
+            continue
+        name = row.cells[group.name_column].strip() if group.name_column < len(row.cells) else ""
+        label = next((c.strip() for c in row.cells[:first_value] if c.strip() and parse_number(c) is None
+                      and not is_code_header(c)), "")
+        if not name and label and norm_label(label) not in TOTAL_LABELS and _has_figure(
+                row.cells, {i: "" for i in group.value_columns}):
+            unit = label
+            owner[id(row)] = unit
+    return owner if len(opened) >= 2 else {}
 
 
 def _has_figure(cells: list[str], labels: dict[int, str]) -> bool:

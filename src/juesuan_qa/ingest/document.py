@@ -145,10 +145,10 @@ def build_disclosure(blocks: list[Block], *, doc_id: str, source: str, sha256: s
     result = Disclosure(document)
     paths = heading_paths(blocks)
     heads = [i for i, b in enumerate(blocks) if b.kind == "heading"]
+    spans = [(start, heads[n + 1] if n + 1 < len(heads) else len(blocks)) for n, start in enumerate(heads)]
     # prose before the first heading is the cover: part of identity, not content
-    for n, start in enumerate(heads):
-        end = heads[n + 1] if n + 1 < len(heads) else len(blocks)
-        title_block, body = blocks[start], blocks[start + 1:end]
+    for start, body in _join_continued(blocks, spans):
+        title_block = blocks[start]
         if fold(title_block.text) in _SKIP_HEADINGS:
             continue
         if SHEET_TITLE.search(title_block.text):
@@ -190,6 +190,24 @@ def _record(section: TableSection, title: Block, facts: list[Fact], note: str = 
                        len(facts), page=title.page, line=title.line, note=note, file=title.file)
 
 
+def _join_continued(blocks: list[Block], spans: list[tuple[int, int]]) -> list[tuple[int, list[Block]]]:
+    """Sections with their bodies; a table whose title is printed again on each continuation page
+    (深圳: 表3 / 支出总表 / 部门名称 on every page) is one section, so its rows are read as one
+    table — blocks per 预算单位 and page-break totals only add up across the pages."""
+    out: list[tuple[int, list[Block]]] = []
+    last_title = None
+    for start, end in spans:
+        title = blocks[start]
+        key = (fold(title.text), title.code, title.file)
+        body = blocks[start + 1:end]
+        if out and key == last_title and any(b.kind == "table" for b in body) and is_table_title(key[0]):
+            out[-1][1].extend(body)
+            continue
+        out.append((start, list(body)))
+        last_title = key
+    return out
+
+
 def _add_table(result: Disclosure, record: TableRecord) -> None:
     """A table whose title is printed again on its continuation page is still one table."""
     last = result.tables[-1] if result.tables else None
@@ -203,7 +221,8 @@ def _is_table_section(title: Block, body: list[Block]) -> bool:
     has_rows = any(b.kind == "table" for b in body)
     labelled = any(b.kind == "para" and (TABLE_CODE.fullmatch(b.text.strip()) or UNIT.search(b.text))
                    for b in body[:8])
-    return has_rows and bool(labelled)
+    standard = table_type(title.text) is not None and is_table_title(fold(title.text))
+    return has_rows and (labelled or standard)
 
 
 def _add_passages(result: Disclosure, passages: list[Passage]) -> None:

@@ -18,7 +18,7 @@ from juesuan_qa.textutil import fold
 TITLE_MAX = 40  # a heading is short; a long bold line is emphasised prose
 _TABLE_TITLE = re.compile(r"表\s*(?:[（(]\s*\d{4}\s*年度?\s*[）)])?$")
 _PART = re.compile(r"^第[一二三四五六七八九十]+部分")
-_META = re.compile(r"^(?:(?:部门|单位)(?:名称)?\s*[:：].*|(?:金额)?单位\s*[:：].*|\d{4}\s*年度?)$")
+_META = re.compile(r"^(?:(?:编制|编报|预算|主管)?(?:部门|单位)(?:名称)?\s*[:：].*|(?:金额)?单位\s*[:：].*|\d{4}\s*年度?)$")
 
 
 def looks_like_title(text: str) -> bool:

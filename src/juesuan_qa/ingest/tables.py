@@ -99,7 +99,7 @@ def _drop_empty_columns(rows: list[Row]) -> list[Row]:
 
 def read_table(section: TableSection, doc_id: str) -> list[Fact]:
     """All facts of one table section, whatever its layout."""
-    rows = [r for r in section.rows if any(r.cells)]
+    rows = drop_repeated_headers([r for r in section.rows if any(r.cells)])
     if not rows:
         return []
     header_cells = [c for r in rows[:4] for c in r.cells]
@@ -112,6 +112,16 @@ def read_table(section: TableSection, doc_id: str) -> list[Fact]:
     if section.no_data or _figures_below_headers(rows):
         return _column_items(section, rows, doc_id)
     return _labelled(section, rows, doc_id, part="")
+
+
+def drop_repeated_headers(rows: list[Row]) -> list[Row]:
+    """A table continued over pages prints its header rows again on every page; below the first
+    figure those rows are no data (and their words would make every column look like text)."""
+    first = next((i for i, r in enumerate(rows) if any(parse_number(c) is not None for c in r.cells)
+                  and not is_column_numbering(r.cells)), len(rows))
+    header = {tuple(fold(c) for c in r.cells) for r in rows[:first]}
+    return rows[:first] + [r for r in rows[first:] if tuple(fold(c) for c in r.cells) not in header
+                           and not is_column_numbering(r.cells)]
 
 
 def _figures_below_headers(rows: list[Row]) -> bool:
