@@ -182,7 +182,9 @@ def review_reasons(answer: Answer) -> list[str]:
     if answer.abstained:
         return ["系统未能作答（无法回答），需人工答复"]
     reasons = []
-    if answer.needs_review:
+    if any(v.verified is False for v in answer.values):
+        reasons.append("所引表格未通过勾稽校验，需核对原文")
+    elif answer.needs_review:
         reasons.append("答案有多种读法或多个数，需确认口径")
     computed = [v.label for v in answer.values if "计算" in v.label]
     if computed:

@@ -124,6 +124,24 @@ def eval_command(sets: Annotated[list[Path], typer.Argument(help="eval sets (JSO
 
 
 @app.command()
+def docs(index: IndexOption = None,
+         as_json: Annotated[bool, typer.Option("--json", help="print the rows as JSON")] = False) -> None:
+    """What the index holds: one row per document, its canonical tables and self-check results."""
+    from juesuan_qa.config import Settings
+    from juesuan_qa.inventory import render_text, summaries
+    from juesuan_qa.store.layout import IndexMissing
+
+    try:
+        rows = summaries(Settings.from_env(index).index_dir)
+    except (IndexMissing, ValueError) as error:
+        _fail(str(error))
+    if as_json:
+        typer.echo(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2))
+    else:
+        typer.echo(render_text(rows))
+
+
+@app.command()
 def audit(doc: Annotated[str | None, typer.Argument(help="document id (default: every document)")] = None,
           index: IndexOption = None,
           json_out: Annotated[Path | None, typer.Option("--json", help="write the findings as JSON")] = None,

@@ -169,6 +169,9 @@ class Value:
     value: float
     unit: str
     label: str
+    # the cell's table passed its accounting identities at ingest (True), failed them (False),
+    # or no identity applies / the figure is prose or computed (None) — CONTRACT.md §1, optional
+    verified: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -198,6 +201,7 @@ class Answer:
     elapsed_ms: float = 0.0
     # Not part of the contract's required fields; extra fields are allowed by it.
     needs_review: bool = False
+    confidence: str = ""  # high | medium | low (CONTRACT.md §1, optional), set by qa.pipeline.ask
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -39,7 +39,7 @@ class TableType:
 
 
 TABLE_TYPES: tuple[TableType, ...] = (
-    TableType("performance", "绩效目标表", "绩效目标表", any_of=("绩效目标", "绩效自评", "绩效评价")),
+    TableType("performance", "绩效目标表", "绩效目标表", any_of=("绩效",)),
     TableType("sangong", "三公经费表", "三公经费支出决算表", any_of=("三公",)),
     TableType("operating_costs", "机关运行经费表", "机关运行经费支出决算表", all_of=("机关运行经费",)),
     TableType("procurement", "政府采购表", "政府采购情况表", any_of=("政府采购", "采购预算", "采购明细")),

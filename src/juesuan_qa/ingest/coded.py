@@ -74,6 +74,9 @@ def _is_data(row: Row) -> bool:
     first = row.cells[0].strip()
     if is_subject_code(first) or norm_label(first) in TOTAL_LABELS or CODE_NAME.match(first):
         return True
+    if any(norm_label(c) in TOTAL_LABELS for c in row.cells[:3]) and all(
+            not c or parse_number(c) is not None or norm_label(c) in TOTAL_LABELS for c in row.cells):
+        return True  # 合计 under 科目名称, its cells blank: an empty table's total row is still data
     # a row with figures (a name-only table starts straight with 科学技术支出 28.00)
     return parse_number(first) is None and any(parse_number(c) is not None for c in row.cells[1:])
 
@@ -195,7 +198,9 @@ def unit_blocks(data: list[Row], group: Group) -> dict[int, str]:
                 row.cells, {i: "" for i in group.value_columns}):
             unit = label
             owner[id(row)] = unit
-    return owner if len(opened) >= 2 else {}
+    if len(opened) < 2:
+        return {}
+    return {row: unit for row, unit in owner.items() if unit in opened}  # the department's line is the whole
 
 
 def _has_figure(cells: list[str], labels: dict[int, str]) -> bool:

@@ -31,6 +31,7 @@ class TableSection:
 
     title: str
     line: int
+    page: int | None = None
     code: str = ""
     unit: str = "万元"
     rows: list[Row] = field(default_factory=list)
@@ -50,7 +51,8 @@ _YEAR_PREFIX = re.compile(r"^\d{4}年度?")
 def collect_section(title: Block, body: list[Block]) -> TableSection:
     text = fold(title.text)
     code = _LEADING_CODE.match(text)
-    section = TableSection(title=_YEAR_PREFIX.sub("", text[code.end():] if code else text), line=title.line)
+    section = TableSection(title=_YEAR_PREFIX.sub("", text[code.end():] if code else text), line=title.line,
+                           page=title.page)
     if code and "表" in code.group(1):
         section.code = code.group(1)
     if title.code:
@@ -109,8 +111,8 @@ def read_table(section: TableSection, doc_id: str) -> list[Fact]:
         return _coded(section, rows, doc_id)
     if any(r.cells and fold(r.cells[0]) == "项目" for r in rows[:4]) or "行次" in header_cells:
         return _labelled(section, rows, doc_id, part="")
-    if section.no_data or _figures_below_headers(rows):
-        return _column_items(section, rows, doc_id)
+    if section.no_data or _figures_below_headers(rows) or not _any_figure(rows):
+        return _column_items(section, rows, doc_id)  # header only: every item printed is zero
     return _labelled(section, rows, doc_id, part="")
 
 
@@ -122,6 +124,10 @@ def drop_repeated_headers(rows: list[Row]) -> list[Row]:
     header = {tuple(fold(c) for c in r.cells) for r in rows[:first]}
     return rows[:first] + [r for r in rows[first:] if tuple(fold(c) for c in r.cells) not in header
                            and not is_column_numbering(r.cells)]
+
+
+def _any_figure(rows: list[Row]) -> bool:
+    return any(parse_number(c) is not None for r in rows for c in r.cells if not is_column_numbering(r.cells))
 
 
 def _figures_below_headers(rows: list[Row]) -> bool:
@@ -260,11 +266,14 @@ def _labelled(section: TableSection, rows: list[Row], doc_id: str, part: str) ->
         wordy = {i for r in rows for i, c in enumerate(r.cells)
                  if c and parse_number(c) is None and i > 0 and c.strip("—-－/*xX ")}
         columns = {i: label for i, label in columns.items() if i not in wordy}
-    for row in rows:
+    for n, row in enumerate(rows):
         cells = row.cells
         first = cells[0].strip() if cells else ""
         if fold(first) == "项目":
-            columns = {i: label for i, label in _column_labels([cells], 1, len(cells)).items() if label != "行次"}
+            # header rows stacked under 项目 (预算数 / 合计 | 基本支出 (人员经费 | 公用经费) | 项目支出)
+            stack = [cells, *_sub_headers(rows[n + 1:])]
+            width = max(len(c) for c in stack)
+            columns = {i: label for i, label in _column_labels(stack, 1, width).items() if label != "行次"}
             continue
         if fold(first) in _COLUMN_NUMBER_ROW or not any(cells[:min(columns) if columns else 1]):
             continue
@@ -290,6 +299,16 @@ def _labelled(section: TableSection, rows: list[Row], doc_id: str, part: str) ->
                 facts.append(fact)
         parent = parent if repeated else first
     return facts
+
+
+def _sub_headers(rows: list[Row]) -> list[list[str]]:
+    """Header rows printed under a 项目 row: blank label cell, words and no figures."""
+    out = []
+    for row in rows:
+        if (row.cells and row.cells[0].strip()) or any(parse_number(c) is not None for c in row.cells):
+            break
+        out.append(row.cells)
+    return out
 
 
 def _leading_header(rows: list[Row]) -> list[list[str]]:
@@ -357,7 +376,7 @@ def _column_items(section: TableSection, rows: list[Row], doc_id: str) -> list[F
         source = values[0]
     else:
         note_line, note = next(((line, text) for line, text in section.notes if NO_DATA in text), (section.line, ""))
-        source = Row(note_line, [], note)
+        source = Row(note_line, [], note, page=section.page)  # an empty table is cited on its own page
     facts = []
     for index, path in _column_paths(header, 0, width).items():
         measures = [p for p in path if p in _MEASURES]

@@ -61,6 +61,32 @@ def fact_label(fact: Fact) -> str:
     return f"{row}·{column}"
 
 
+_CHECKED = {"verified": True, "failed": False}
+
+
+def fact_value(fact: Fact, label: str) -> Value:
+    """A table cell as an answer value, carrying its table's self-check verdict."""
+    return Value(fact.value, fact.unit, label, _CHECKED.get(fact.status))
+
+
+UNVERIFIED_NOTE = "（该表数字未通过勾稽校验，请核对原文。）"
+
+
+def with_confidence(answer: Answer) -> Answer:
+    """high: the first figure is a table cell whose table passed its self-checks; medium: an
+    unchecked or failing table, a prose figure, a quoted passage; low: no answer. A figure from
+    a table that failed its checks is still given, but the answer says so and asks for review."""
+    if answer.abstained:
+        answer.confidence = "low"
+        return answer
+    first = answer.values[0] if answer.values else None
+    answer.confidence = "high" if first is not None and first.verified is True else "medium"
+    if any(v.verified is False for v in answer.values):
+        answer.answer += UNVERIFIED_NOTE
+        answer.needs_review = True
+    return answer
+
+
 def where(fact: Fact) -> str:
     if fact.table == SHEET_TABLE:
         return f"《{fact.title}》"
@@ -80,7 +106,7 @@ def table_answer(question: str, facts: list[Fact], documents: dict[str, Document
     several = len({f.loc.doc_id for f in facts}) > 1  # no department named: one line per department
     for fact, same in zip(facts, also, strict=True):
         label = fact_label(fact)
-        values.append(Value(fact.value, fact.unit, label))
+        values.append(fact_value(fact, label))
         citations.append(cite_fact(fact, documents))
         n = len(citations)
         code = f"（科目代码{fact.code}）" if fact.code else ""
@@ -137,7 +163,7 @@ def figure_answer(question: str, figures: list[TextFigure], documents: dict[str,
     n = 0
     for fact in facts:
         n += 1
-        values.append(Value(fact.value, fact.unit, fact_label(fact)))
+        values.append(fact_value(fact, fact_label(fact)))
         citations.append(cite_fact(fact, documents))
         lines.append(f"表格所列：{fact_label(fact)} **{format_amount(fact.value, fact.unit)}**，见{where(fact)}。[{n}]")
     for figure in figures:

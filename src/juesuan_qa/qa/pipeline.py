@@ -63,7 +63,7 @@ class Corpus:
 def ask(corpus: Corpus, question: str, scope: set[str] | None = None) -> Answer:
     """Answer one question; `scope` (document ids) narrows it, as the web chat's filters do."""
     started = time.perf_counter()
-    answer = _answer(corpus, question.strip(), scope)
+    answer = compose.with_confidence(_answer(corpus, question.strip(), scope))
     answer.elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
     return answer
 

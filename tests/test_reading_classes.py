@@ -1,0 +1,132 @@
+"""Reading classes found on real documents nobody tuned on, each tested on a small synthetic case.
+
+Each class was counted on ../shared/corpus-dev with benchmarks/bench_fidelity.py; these tests pin
+the mechanism, the fidelity test pins the effect on real pages.
+"""
+
+from __future__ import annotations
+
+from juesuan_qa.domain.vocabulary import table_type, type_key
+from juesuan_qa.ingest.blocks import Block, Row
+from juesuan_qa.ingest.coded import groups, header_rows, unit_blocks
+from juesuan_qa.ingest.grid import rows_to_blocks
+from juesuan_qa.ingest.identity import org_name, read_identity
+from juesuan_qa.ingest.tables import drop_repeated_headers, join_grids
+from juesuan_qa.qa.compose import UNVERIFIED_NOTE, with_confidence
+from juesuan_qa.records import Answer, Value
+
+
+def rows(*lines: list[str], page: int = 1) -> list[Row]:
+    return [Row(None, cells, "\t".join(cells), page=page) for cells in lines]
+
+
+# ---- identity ----
+
+
+def test_agency_names_are_the_longest_run_ending_in_an_agency_word():
+    assert org_name("北京市人力资源和社会保障局 2026 年度部门预算信息公开") == "北京市人力资源和社会保障局"
+    assert org_name("中国共产党北京市委员会宣传部") == "中国共产党北京市委员会宣传部"
+    assert org_name("中共上海市普陀区委社会工作部2026年度部门预算") == "中共上海市普陀区委社会工作部"
+    assert org_name("福州市公安局交通管理支队单位预算") == "福州市公安局交通管理支队"
+    assert org_name("北京市统计局部门 2026 年度") == "北京市统计局"
+    assert org_name("深圳市审计局（本级）部") == "深圳市审计局（本级）"
+    assert org_name("2026年度部门预算") == ""
+
+
+def test_a_title_wrapped_inside_a_word_is_read_as_one_line():
+    blocks = [Block("para", "北京市信访办公室部", 1, 1), Block("para", "门 2026 年度预算信息公开", 2, 1),
+              Block("heading", "一、部门情况说明", 3, 1)]
+    department, year, kind, _ = read_identity(blocks)
+    assert (department, year, kind) == ("北京市信访办公室", 2026, "预算")
+
+
+def test_a_label_glued_after_the_name_line_is_cut():
+    blocks = [Block("para", "2026年度部门预算", 1, 1), Block("heading", "收支总表", 2, 1),
+              Block("para", "部门名称：杭州市交通运输局单位：万元", 3, 1)]
+    assert read_identity(blocks)[0] == "杭州市交通运输局"
+
+
+def test_a_cover_printed_as_an_image_leaves_the_duties_sentence():
+    blocks = [Block("heading", "一、部门情况说明", 1, 1),
+              Block("para", "北京市人民政府办公厅主要职责包括：1.协助市政府领导同志处理日常工作。2026年度…", 2, 1)]
+    assert read_identity(blocks)[0] == "北京市人民政府办公厅"
+
+
+# ---- canonical tables ----
+
+
+def test_printed_titles_map_to_canonical_types():
+    assert table_type("2026年预算单位财务收支预算总表") == "totals"
+    assert table_type("收入支出决算总表") == "totals"
+    assert table_type("预算单位一般公共预算基本支出部门预算经济分类预算表") == "gpb_basic"
+    assert table_type("财政拨款基本支出表(经济科目)") == "fiscal_basic"
+    assert table_type("单位“三公”经费和机关运行经费预算表") == "sangong"
+    assert table_type("一般公共预算机关运行经费支出预算表") == "operating_costs"
+    assert table_type("政府性基金预算支出表") == "gov_fund"
+    assert table_type("一般公共预算支出表(按经济分类)") == "economic"
+    assert table_type("基本支出总表") == "basic"
+    assert table_type("部门收入预算总表") == "revenue"
+    assert table_type("主要职能") is None
+    assert type_key("一般公共预算支出表") == "gpb_expenditure" and type_key("三公经费表") == "sangong"
+
+
+# ---- tables over pages ----
+
+
+def test_blank_columns_of_a_continuation_page_are_kept_when_the_table_has_them():
+    first = rows(["项目", "一般公共预算", "政府性基金", "总计"], ["货物", "110.90", "", "110.90"],
+                 ["服务", "5.00", "1.00", "6.00"])
+    second = rows(["办公桌", "2.40", "", "2.40"], ["复印纸", "1.50", "", "1.50"], page=2)
+    joined = join_grids([first, second])
+    assert [r.cells for r in joined[3:]] == [["办公桌", "2.40", "", "2.40"], ["复印纸", "1.50", "", "1.50"]]
+
+
+def test_an_edge_column_empty_on_every_page_is_dropped():
+    first = rows(["项目", "金额", ""], ["合计", "3.00", ""])
+    second = rows(["办公费", "3.00", ""], page=2)
+    assert [r.cells for r in join_grids([first, second])] == [["项目", "金额"], ["合计", "3.00"], ["办公费", "3.00"]]
+
+
+def test_header_rows_repeated_on_a_continuation_page_are_no_data():
+    grid = rows(["支出项目类别", "总计", "财政拨款"], ["工资福利支出", "10.00", "10.00"],
+                ["支出项目类别", "总计", "财政拨款"], ["差旅费", "2.00", "2.00"])
+    assert [r.cells[0] for r in drop_repeated_headers(grid)] == ["支出项目类别", "工资福利支出", "差旅费"]
+
+
+def test_a_title_and_its_unit_line_in_one_grid_cell_are_two_lines():
+    grid = rows(["2026年预算单位财政拨款收支预算总表\n编制单位：上海市某中心 单位：元", "", ""],
+                ["项目", "预算数", "合计"], ["一、一般公共预算", "100", "100"])
+    blocks = rows_to_blocks(grid, 1, lift_any=False)
+    assert [(b.kind, b.text) for b in blocks[:2]] == [("heading", "2026年预算单位财政拨款收支预算总表"),
+                                                      ("para", "编制单位：上海市某中心 单位：元")]
+    assert blocks[2].kind == "table"
+
+
+def test_one_block_per_budget_unit_gives_each_unit_its_subjects():
+    table = rows(["预算单位", "科目编码", "科目名称", "支出总计"],
+                 ["某署", "", "", "30.00"], ["某署（本级）", "", "", "10.00"],
+                 ["", "205", "教育支出", "10.00"], ["某中心", "", "", "20.00"], ["", "205", "教育支出", "20.00"])
+    header, data = header_rows(table)
+    owner = unit_blocks(data, groups(header, 4)[0])
+    assert [owner.get(id(r), "") for r in data] == ["", "某署（本级）", "某署（本级）", "某中心", "某中心"]
+
+
+def test_a_table_of_one_unit_keeps_no_parts():
+    table = rows(["预算单位", "科目编码", "科目名称", "支出总计"], ["某局", "", "", "10.00"],
+                 ["", "205", "教育支出", "10.00"])
+    header, data = header_rows(table)
+    assert unit_blocks(data, groups(header, 4)[0]) == {}
+
+
+# ---- answers carry the check ----
+
+
+def test_a_figure_from_a_failing_table_says_so_and_asks_for_review():
+    answer = with_confidence(Answer("q", "table", False, "办公费1.00万元。", [Value(1.0, "万元", "办公费", False)]))
+    assert answer.answer.endswith(UNVERIFIED_NOTE) and answer.needs_review and answer.confidence == "medium"
+
+
+def test_confidence_bands():
+    assert with_confidence(Answer("q", "table", False, "x", [Value(1.0, "万元", "a", True)])).confidence == "high"
+    assert with_confidence(Answer("q", "text", False, "x", [Value(1.0, "万元", "a", None)])).confidence == "medium"
+    assert with_confidence(Answer("q", "none", True, "x")).confidence == "low"
