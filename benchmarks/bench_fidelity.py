@@ -26,10 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))
-os.environ.setdefault("JUESUAN_EMBED_MODEL", "hashing")
 
 from golden_match import matches  # noqa: E402
-
 from juesuan_qa.domain.vocabulary import type_key, type_name  # noqa: E402
 from juesuan_qa.ingest.document import IngestError, build_group, group_sources, read_source  # noqa: E402
 from juesuan_qa.textutil import fold  # noqa: E402
@@ -132,6 +130,7 @@ def score_golden(golden: list[dict], rows: dict[str, dict]) -> tuple[int, int, l
 
 
 def main() -> None:
+    os.environ.setdefault("JUESUAN_EMBED_MODEL", "hashing")  # reading only: no model is loaded anyway
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", default="", help="read only files whose name contains this")
     parser.add_argument("--jobs", type=int, default=1)

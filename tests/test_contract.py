@@ -21,8 +21,11 @@ def test_record_shape(kb, question):
         assert isinstance(record[name], kind), name
     assert record["route"] in ("table", "text", "none")
     assert record["abstained"] == (record["route"] == "none")
+    assert record["confidence"] in ("high", "medium", "low")
+    assert (record["confidence"] == "low") == record["abstained"]
     for value in record["values"]:
-        assert set(value) == {"value", "unit", "label"} and value["unit"]
+        assert {"value", "unit", "label"} <= set(value) <= {"value", "unit", "label", "verified"} and value["unit"]
+        assert value["verified"] in (True, False, None)
     for citation in record["citations"]:
         assert CITATION <= set(citation) and citation["quote"]
     if not record["abstained"]:

@@ -16,6 +16,7 @@ import re
 import time
 from dataclasses import dataclass, field, replace
 
+from juesuan_qa.ingest.projects import SHEET_TABLE
 from juesuan_qa.qa import compose
 from juesuan_qa.qa.arithmetic import compute
 from juesuan_qa.qa.figures import best_figure, score_figures
@@ -23,10 +24,10 @@ from juesuan_qa.qa.lexicon import Vocabulary
 from juesuan_qa.qa.narrative import MIN_COVERAGE, extract, retrieve
 from juesuan_qa.qa.numeric import best_readings, part_rows_to_sum, score_facts
 from juesuan_qa.qa.projects import find_project, resolve, wants_grade
-from juesuan_qa.qa.router import Slots, project_core, route, without_name
+from juesuan_qa.qa.router import Slots, longest_common, project_core, route, without_name
 from juesuan_qa.records import Answer, Citation, Document, Fact, Project, TextFigure, Value
 from juesuan_qa.store.passages import HybridSearch
-from juesuan_qa.textutil import fold
+from juesuan_qa.textutil import fold, norm_label
 
 STRICT_COVERAGE = 0.6
 ROUNDING = 0.011  # a stated 95.91% and a recomputed 95.905…% are the same figure
@@ -83,6 +84,8 @@ def _answer(corpus: Corpus, question: str, scope: set[str] | None = None) -> Ans
     if slots.intent == "list":
         return _list_projects(corpus, slots, coverage)
     project = find_project(slots, corpus.projects)
+    if project is not None and _row_named_not_project(corpus, slots, project):
+        project = None
     if project is not None and (slots.intent != "narrative" or wants_grade(slots.content)):
         answer = _project_numeric(corpus, slots, project)
         if answer:
@@ -93,6 +96,17 @@ def _answer(corpus: Corpus, question: str, scope: set[str] | None = None) -> Ans
             return answer
         return compose.abstain(question, "公开文件中没有找到这个数字。", coverage)
     return _narrative(corpus, slots, project, coverage)
+
+
+def _row_named_not_project(corpus: Corpus, slots: Slots, project: Project) -> bool:
+    """The question names a table row in full but the project only in part (城乡医疗救助 is a row;
+    城乡居民医疗救助 a project): the row is what was asked, so the project sheet does not answer."""
+    name = fold(project_core(project.name))
+    if name in slots.content:
+        return False
+    shared = longest_common(slots.content, name)
+    return any(len(label) > shared and label in slots.content
+               for label in {norm_label(f.row) for f in corpus.facts_in(slots.doc_ids) if f.table != SHEET_TABLE})
 
 
 def _outside_index(corpus: Corpus, slots: Slots, coverage: str) -> Answer:
