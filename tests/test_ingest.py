@@ -62,7 +62,7 @@ def test_interrupted_ingest_leaves_the_old_index_serving(tmp_path, corpus_copy, 
     before = layout.live_generation(index)
     other = tmp_path / "more"
     other.mkdir()
-    shutil.copy(SEED, other / "copy.md")
+    (other / "copy.md").write_text(SEED.read_text(encoding="utf-8") + "\n（修订版）\n", encoding="utf-8")
 
     def crash(*args, **kwargs):
         raise KeyboardInterrupt
@@ -102,3 +102,24 @@ def test_bad_pdfs_are_refused_with_one_line_each_and_the_batch_goes_on(tmp_path,
     assert "truncated" in reasons["truncated-half.pdf"] or "damaged" in reasons["truncated-half.pdf"]
     assert "no text layer" in reasons["scanned-no-text-layer.pdf"]
     assert all("\n" not in reason and name in reason for name, reason in reasons.items())
+
+
+def test_byte_identical_files_are_ingested_once(tmp_path, corpus_copy):
+    shutil.copy(corpus_copy / SEED.name, corpus_copy / "copy-of-seed.md")
+    report = ingest([corpus_copy], tmp_path / "index")
+    assert len(report.ingested) == 1
+    assert any("ingested once" in reason for _, reason in report.skipped)
+    again = tmp_path / "later"
+    again.mkdir()
+    shutil.copy(corpus_copy / SEED.name, again / "third-copy.md")
+    later = ingest([again], tmp_path / "index")
+    assert not later.ingested and "already in the index" in later.skipped[0][1]
+
+
+def test_a_notice_is_not_a_disclosure(tmp_path):
+    notice = tmp_path / "notice.md"
+    notice.write_text("上海市财政局关于做好2026年度工作的通知\n\n# 一、总体要求\n\n各单位要认真做好2026年度各项工作。\n",
+                      encoding="utf-8")
+    report = ingest([notice], tmp_path / "index")
+    assert not report.ingested
+    assert "not a budget or final-account disclosure" in report.skipped[0][1]

@@ -130,3 +130,20 @@ def test_confidence_bands():
     assert with_confidence(Answer("q", "table", False, "x", [Value(1.0, "万元", "a", True)])).confidence == "high"
     assert with_confidence(Answer("q", "text", False, "x", [Value(1.0, "万元", "a", None)])).confidence == "medium"
     assert with_confidence(Answer("q", "none", True, "x")).confidence == "low"
+
+
+def test_a_file_without_a_cover_joins_only_the_department_it_names():
+    from pathlib import Path
+
+    from juesuan_qa.ingest.document import SourceFile, group_sources
+
+    def source(name: str, blocks: list[Block], identity) -> SourceFile:
+        return SourceFile(Path("/corpus") / name, name, blocks, identity)
+
+    toc = [Block("para", "一、收支总表 二、收入总表", 1, 1)]
+    cover = source("a-text.pdf", toc, ("北京市甲局", 2026, "预算", "北京市甲局2026年部门预算"))
+    tables = [Block("heading", "收支总表", 1, 1), Block("heading", "收入总表", 2, 2)]
+    silent = source("b-tables.pdf", tables, ("", None, "", ""))
+    assert [len(g) for g in group_sources([cover, silent])] == [1, 1]  # same 目录, names nobody
+    named = source("c-tables.pdf", [*tables, Block("para", "部门名称：北京市甲局", 3, 2)], ("", None, "", ""))
+    assert [len(g) for g in group_sources([cover, named])] == [2]

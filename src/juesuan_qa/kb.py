@@ -20,6 +20,7 @@ from juesuan_qa.ingest.document import (
     group_sources,
     read_source,
     supported,
+    unique_sources,
 )
 from juesuan_qa.qa.lexicon import build_vocabulary, load_synonyms
 from juesuan_qa.qa.pipeline import Corpus, ask
@@ -155,10 +156,14 @@ class KnowledgeBase:
             known_docs = {d.doc_id for d in fact_store.load_documents(connection)}
             connection.close()
         todo: list[Path] = []
+        indexed = {digest: source for source, digest in known.items()}
         for path in files:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
             if known.get(str(path)) == digest:
                 report.unchanged.append(str(path))
+            elif digest in indexed and indexed[digest] != str(path):
+                report.skipped.append((str(path), f"{path.name}: identical to {Path(indexed[digest]).name}, "
+                                                  "already in the index; ingested once"))
             else:
                 todo.append(path)
         if not todo and live is not None:
@@ -171,7 +176,8 @@ class KnowledgeBase:
         try:
             fact_store.set_meta(connection, "embedding_model", settings.model_name)
             fact_store.set_meta(connection, "schema", fact_store.SCHEMA_VERSION)
-            sources = _read_all(todo, report, progress)
+            sources, duplicates = unique_sources(_read_all(todo, report, progress))
+            report.skipped.extend(duplicates)
             for group in group_sources(sources):
                 disclosure = _build(group, report)
                 if disclosure is None:

@@ -91,7 +91,40 @@ def build_group(sources: list[SourceFile]) -> Disclosure:
         raise IngestError(f"{names}: no tables or prose found; is this a disclosure?")
     if not disclosure.document.department or disclosure.document.year is None:
         raise IngestError(f"{names}: no department or year found; is it a disclosure?")
+    reason = not_a_disclosure(disclosure)
+    if reason:
+        raise IngestError(f"{names}: {reason}")
     return disclosure
+
+
+_OTHER_DOCUMENT = re.compile(r"通知|公告|公报|通报|评价报告|审计报告|审计结果|工作报告|工作总结|意见|办法|规划")
+
+
+def not_a_disclosure(disclosure: Disclosure) -> str:
+    """Why a readable document is no 预算/决算 disclosure (a notice, a gazette, an evaluation
+    report), or "" when it is one: its title or headings name 预算 or 决算, and a title that names
+    another kind of document still needs a standard table of its own to be taken."""
+    doc = disclosure.document
+    if not doc.kind:
+        return "neither 预算 nor 决算 is named in its title or headings; not a budget or final-account disclosure"
+    other = _OTHER_DOCUMENT.search(fold(doc.title))
+    if other and not any(t.type and t.type != "performance" for t in disclosure.tables):
+        return f"its title names a {other.group()}, and it prints no standard budget table; not a disclosure"
+    return ""
+
+
+def unique_sources(sources: list[SourceFile]) -> tuple[list[SourceFile], list[tuple[str, str]]]:
+    """Byte-identical files (the same sha256) are one document: the first is kept, the rest reported."""
+    seen: dict[str, SourceFile] = {}
+    kept, duplicates = [], []
+    for source in sources:
+        if source.sha256 in seen:
+            duplicates.append((str(source.path), f"{source.path.name}: identical to {seen[source.sha256].path.name}; "
+                                                 "ingested once"))
+            continue
+        seen[source.sha256] = source
+        kept.append(source)
+    return kept, duplicates
 
 
 def group_sources(sources: list[SourceFile]) -> list[list[SourceFile]]:
@@ -99,7 +132,9 @@ def group_sources(sources: list[SourceFile]) -> list[list[SourceFile]]:
 
     A file whose text names no department or year (Beijing prints its tables in a second
     file without a cover) joins the file beside it, in the same folder, whose text lists
-    most of its table titles (the 目录 of the 情况说明 file). Content decides, not names.
+    most of its table titles (the 目录 of the 情况说明 file) and whose department it names: two
+    departments print the same 目录, so a shared table of contents alone is no evidence.
+    Content decides, not names.
     """
     groups = [[s] for s in sources if s.complete]
     for orphan in (s for s in sources if not s.complete):
@@ -111,6 +146,8 @@ def group_sources(sources: list[SourceFile]) -> list[list[SourceFile]]:
                 continue
             text = "".join(fold(b.text) for b in head.blocks if b.kind in ("heading", "para"))
             share = sum(1 for t in titles if _strip_code(t) in text) / len(titles) if titles else 0.0
+            if not _names(orphan, head.identity[0]):
+                continue
             if share > best_share:
                 best, best_share = group, share
         if best is not None and best_share >= 0.5:
@@ -118,6 +155,14 @@ def group_sources(sources: list[SourceFile]) -> list[list[SourceFile]]:
         else:
             groups.append([orphan])  # reported as "no department or year" when built
     return groups
+
+
+def _names(source: SourceFile, department: str) -> bool:
+    """The file's own text names the department (its 单位名称 lines, a stamp, a sentence)."""
+    wanted = fold(department).replace("(", "（").replace(")", "）")
+    wanted = re.sub(r"（(?:本级|汇总|本部)）$", "", wanted)
+    return any(wanted in fold(b.text).replace("(", "（").replace(")", "）")
+               or any(wanted in fold(r.raw) for r in b.rows) for b in source.blocks)
 
 
 def _strip_code(title: str) -> str:
