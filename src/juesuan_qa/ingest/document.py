@@ -97,7 +97,7 @@ def build_group(sources: list[SourceFile]) -> Disclosure:
     return disclosure
 
 
-_OTHER_DOCUMENT = re.compile(r"通知|公告|公报|通报|评价报告|审计报告|审计结果|工作报告|工作总结|意见|办法|规划")
+_OTHER_DOCUMENT = re.compile(r"通知|公告|公报|通报|评价报告|审计报告|工作报告|工作总结")
 
 
 def not_a_disclosure(disclosure: Disclosure) -> str:
@@ -107,7 +107,7 @@ def not_a_disclosure(disclosure: Disclosure) -> str:
     doc = disclosure.document
     if not doc.kind:
         return "neither 预算 nor 决算 is named in its title or headings; not a budget or final-account disclosure"
-    other = _OTHER_DOCUMENT.search(fold(doc.title))
+    other = _OTHER_DOCUMENT.search(fold(doc.title).replace(fold(doc.department), ""))  # 市审计局 is no 审计报告
     if other and not any(t.type and t.type != "performance" for t in disclosure.tables):
         return f"its title names a {other.group()}, and it prints no standard budget table; not a disclosure"
     return ""
