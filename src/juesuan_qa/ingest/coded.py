@@ -85,6 +85,11 @@ def groups(header: list[list[str]], width: int) -> list[Group]:
     name_counts = [sum(1 for c in cells if is_name_header(c)) for cells in header]
     count = max(name_counts, default=0)
     count = count if count > 1 and width % count == 0 else 1
+    if count > 1:  # side-by-side groups repeat at equal spacing; 单位名称 | 项目名称 adjacent are one group
+        row = header[name_counts.index(max(name_counts))]
+        at = [i for i, c in enumerate(row) if is_name_header(c)]
+        if any(b - a != width // count for a, b in zip(at, at[1:], strict=False)):
+            count = 1
     size = width // count
     naming = header[0] if header else []
     raw_names = {fold(naming[k * size]) if k * size < len(naming) else "" for k in range(count)}
