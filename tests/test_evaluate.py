@@ -71,3 +71,19 @@ def test_compare_lists_improved_and_regressed():
     diff = compare(report({"a": True, "b": False, "c": True}), report({"a": False, "b": True, "d": True}))
     assert diff["improved"] == ["a"] and diff["regressed"] == ["b"]
     assert diff["new_cases"] == ["c"] and diff["dropped_cases"] == ["d"]
+
+
+def test_strict_scoring_takes_the_first_figure_only():
+    from juesuan_qa.evaluate import is_correct, summarise, wrong_figure
+
+    case = {"id": "s1", "question": "q", "kind": "table", "expect_value": 5.0, "expect_unit": "万元"}
+    second = {"abstained": False, "route": "table", "values": [{"value": 9.0, "unit": "万元", "label": "a"},
+                                                                {"value": 5.0, "unit": "万元", "label": "b"}]}
+    assert not is_correct(case, second) and is_correct(case, second, lenient=True)
+    assert wrong_figure(case, second) is True
+    assert is_correct({**case, "kind": "ambiguous"}, second)
+    abstained = {"abstained": True, "route": "none", "values": []}
+    assert wrong_figure(case, abstained) is None
+    report = summarise([case, {**case, "id": "s2"}], [second, abstained], {})
+    assert report["wrong_figure_rate"] == {"n": 1, "rate": 1.0}
+    assert report["abstention_rate"] == 0.5 and report["accuracy_lenient"] == 0.5

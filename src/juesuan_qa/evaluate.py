@@ -53,12 +53,26 @@ def convert(value: float, unit: str, to: str) -> float | None:
     return None
 
 
-def value_correct(case: dict, record: dict) -> bool:
-    for item in record.get("values", []):
-        converted = convert(item["value"], item["unit"], case.get("expect_unit", item["unit"]))
-        if converted is not None and abs(converted - float(case["expect_value"])) <= TOLERANCE:
-            return True
-    return False
+def _matches(case: dict, item: dict) -> bool:
+    converted = convert(item["value"], item["unit"], case.get("expect_unit", item["unit"]))
+    return converted is not None and abs(converted - float(case["expect_value"])) <= TOLERANCE
+
+
+def value_correct(case: dict, record: dict, *, lenient: bool = False) -> bool:
+    """Strict (CONTRACT.md §2): the first figure stated must be the expected one; any figure counts
+    only for `ambiguous` cases. `lenient` is the older rule (any figure), kept for comparison."""
+    values = record.get("values", [])
+    if lenient or case.get("kind") == "ambiguous":
+        return any(_matches(case, item) for item in values)
+    return bool(values) and _matches(case, values[0])
+
+
+def wrong_figure(case: dict, record: dict) -> bool | None:
+    """For a figure case answered with a figure: is the first figure wrong? None when not applicable."""
+    if "expect_value" not in case or case["kind"] in ("none", "ambiguous") or record.get("abstained") \
+            or not record.get("values"):
+        return None
+    return not _matches(case, record["values"][0])
 
 
 def text_correct(case: dict, record: dict) -> bool:
@@ -66,13 +80,13 @@ def text_correct(case: dict, record: dict) -> bool:
     return all(fold(s) in haystack for s in case.get("expect_text", []))
 
 
-def is_correct(case: dict, record: dict) -> bool:
+def is_correct(case: dict, record: dict, *, lenient: bool = False) -> bool:
     if case["kind"] == "none":
         return bool(record.get("abstained"))
     if record.get("abstained"):
         return False
     if "expect_value" in case:
-        return value_correct(case, record)
+        return value_correct(case, record, lenient=lenient)
     return text_correct(case, record)
 
 
@@ -118,13 +132,26 @@ def summarise(cases: list[dict], records: list[dict], ranks: dict[str, int | Non
     abstained_right = abstained_total = none_total = false_abstain = answerable = 0
     readings_ok = []
     results = []
+    lenient: list[bool] = []
+    wrong: list[bool] = []
+    per_doc_wrong: dict[str, list[bool]] = defaultdict(list)
+    per_doc_abstained: dict[str, list[bool]] = defaultdict(list)
+    per_band: dict[str, list[bool]] = defaultdict(list)
     for case, record in zip(cases, records, strict=True):
         ok = is_correct(case, record)
+        lenient.append(is_correct(case, record, lenient=True))
         results.append({"id": case["id"], "kind": case["kind"], "correct": ok, "route": record.get("route"),
-                        "elapsed_ms": record.get("elapsed_ms", 0.0)})
+                        "confidence": record.get("confidence", ""), "elapsed_ms": record.get("elapsed_ms", 0.0)})
         per_kind[case["kind"]].append(ok)
-        doc = (record.get("citations") or [{}])[0].get("doc") or "(none)"
+        per_band[record.get("confidence") or "(none)"].append(ok)
+        doc = case.get("doc") or (record.get("citations") or [{}])[0].get("doc") or "(none)"
+        doc = Path(doc).stem
         per_doc[doc].append(ok)
+        per_doc_abstained[doc].append(bool(record.get("abstained")))
+        flag = wrong_figure(case, record)
+        if flag is not None:
+            wrong.append(flag)
+            per_doc_wrong[doc].append(flag)
         cited = citation_correct(case, record)
         if cited is not None:
             citations.append(cited)
@@ -151,7 +178,15 @@ def summarise(cases: list[dict], records: list[dict], ranks: dict[str, int | Non
         "cases": len(cases),
         "accuracy": _rate(all_ok),
         "accuracy_per_kind": {k: {"n": len(v), "accuracy": _rate(v)} for k, v in per_kind.items()},
-        "accuracy_per_document": {k: {"n": len(v), "accuracy": _rate(v)} for k, v in per_doc.items()},
+        "accuracy_lenient": _rate(lenient),
+        "wrong_figure_rate": {"n": len(wrong), "rate": _rate(wrong)},
+        "abstention_rate": _rate([bool(r.get("abstained")) for r in records]),
+        "accuracy_per_confidence": {k: {"n": len(v), "accuracy": _rate(v)} for k, v in per_band.items()},
+        "accuracy_per_document": {k: {"n": len(v), "accuracy": _rate(v),
+                                      "wrong_figure_rate": _rate(per_doc_wrong.get(k, [])),
+                                      "figures_answered": len(per_doc_wrong.get(k, [])),
+                                      "abstention_rate": _rate(per_doc_abstained[k])}
+                                  for k, v in per_doc.items()},
         "citation_accuracy": {"n": len(citations), "accuracy": _rate(citations)},
         "abstention": {
             "precision": abstained_right / abstained_total if abstained_total else 1.0,
@@ -221,9 +256,15 @@ def run_eval(kb, cases: list[dict]) -> dict[str, Any]:
 
 
 def render_text(report: dict[str, Any]) -> str:
-    lines = [f"cases {report['cases']}  accuracy {report['accuracy']:.1%}"]
+    wrong = report.get("wrong_figure_rate", {"n": 0, "rate": 0.0})
+    lines = [f"cases {report['cases']}  accuracy {report['accuracy']:.1%} (strict: first figure)  "
+             f"wrong-figure rate {wrong['rate']:.1%} (of {wrong['n']} figures stated)  "
+             f"abstained {report.get('abstention_rate', 0.0):.1%}  "
+             f"[lenient accuracy, any figure: {report.get('accuracy_lenient', report['accuracy']):.1%}]"]
     for kind, row in report["accuracy_per_kind"].items():
         lines.append(f"  {kind:<12} {row['accuracy']:6.1%}  (n={row['n']})")
+    for band, row in report.get("accuracy_per_confidence", {}).items():
+        lines.append(f"  confidence {band:<7} {row['accuracy']:6.1%}  (n={row['n']})")
     cit, abst, ret = report["citation_accuracy"], report["abstention"], report["retrieval"]
     lines.append(f"citation accuracy {cit['accuracy']:.1%} (n={cit['n']})")
     lines.append(f"abstention precision {abst['precision']:.1%}  recall {abst['recall']:.1%}  "
@@ -247,8 +288,10 @@ def render_markdown(report: dict[str, Any], diff: dict[str, Any] | None = None) 
     lines = ["# Eval report", "", f"Cases: {report['cases']}, accuracy **{report['accuracy']:.1%}**", "",
              "| kind | n | accuracy |", "|---|---|---|"]
     lines += [f"| {k} | {r['n']} | {r['accuracy']:.1%} |" for k, r in report["accuracy_per_kind"].items()]
-    lines += ["", "| document | n | accuracy |", "|---|---|---|"]
-    lines += [f"| {k} | {r['n']} | {r['accuracy']:.1%} |" for k, r in report["accuracy_per_document"].items()]
+    lines += ["", "| document | n | accuracy | wrong-figure rate | abstained |", "|---|---|---|---|---|"]
+    lines += [f"| {k} | {r['n']} | {r['accuracy']:.1%} | {r.get('wrong_figure_rate', 0.0):.1%} "
+              f"(of {r.get('figures_answered', 0)}) | {r.get('abstention_rate', 0.0):.1%} |"
+              for k, r in report["accuracy_per_document"].items()]
     lines += ["", "## Failures", "", "| id | kind | question | expected | got |", "|---|---|---|---|---|"]
     lines += [f"| {f['id']} | {f['kind']} | {f['question']} | {f['expected']} | {f['route']} {f['values']} |"
               for f in report["failures"]]
