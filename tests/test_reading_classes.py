@@ -147,3 +147,17 @@ def test_a_file_without_a_cover_joins_only_the_department_it_names():
     assert [len(g) for g in group_sources([cover, silent])] == [1, 1]  # same 目录, names nobody
     named = source("c-tables.pdf", [*tables, Block("para", "部门名称：北京市甲局", 3, 2)], ("", None, "", ""))
     assert [len(g) for g in group_sources([cover, named])] == [2]
+
+
+def test_a_figure_broken_by_a_page_break_is_glued_back():
+    first = rows(["项目", "事业收入", "合计"], ["考试服务中心", "12,437.3", "12,437.36"])
+    second = rows(["", "6", ""], ["培训中心", "3.00", "3.00"], page=2)
+    joined = join_grids([first, second])
+    assert [r.cells for r in joined] == [["项目", "事业收入", "合计"], ["考试服务中心", "12,437.36", "12,437.36"],
+                                         ["培训中心", "3.00", "3.00"]]
+
+
+def test_a_figure_with_all_its_decimals_takes_no_fragment():
+    first = rows(["项目", "金额"], ["合计", "12.30"])
+    second = rows(["", "6"], page=2)
+    assert [r.cells for r in join_grids([first, second])][-1] == ["", "6"]

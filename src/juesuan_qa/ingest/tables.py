@@ -83,10 +83,35 @@ def join_grids(grids: list[list[Row]]) -> list[Row]:
     every page's grid has the same width, columns are dropped for the table as a whole; grids of
     different widths are each cleaned alone, as their own rulings say.
     """
+    grids = _mend_split_figures(grids)
     widths = {max((len(r.cells) for r in grid), default=0) for grid in grids}
     if len(widths) == 1:
         return _drop_empty_columns([row for grid in grids for row in grid])
     return [row for grid in grids for row in _drop_empty_columns(grid)]
+
+
+_FRAGMENT = re.compile(r"\d{1,3}")
+_OPEN_FIGURE = re.compile(r"\d[\d,]*\.\d*$")
+
+
+def _mend_split_figures(grids: list[list[Row]]) -> list[list[Row]]:
+    """A figure broken by a page break ("12,437.3" at the foot of one page, "6" alone at the head of
+    the next) is one figure: a continuation grid whose first row has no label and only short digit
+    fragments, each under a figure of the row above that lacks its last decimals, is glued back."""
+    out = [list(grid) for grid in grids]
+    for before, after in zip(out, out[1:], strict=False):
+        if not before or not after:
+            continue
+        last, first = before[-1], after[0]
+        filled = [i for i, c in enumerate(first.cells) if c.strip()]
+        if not filled or (first.cells and first.cells[0].strip()) or len(last.cells) != len(first.cells):
+            continue
+        if all(_FRAGMENT.fullmatch(first.cells[i].strip()) and _OPEN_FIGURE.search(last.cells[i].strip())
+               and len(last.cells[i].split(".")[1]) + len(first.cells[i].strip()) == 2 for i in filled):
+            cells = [c + first.cells[i].strip() if i in filled else c for i, c in enumerate(last.cells)]
+            before[-1] = Row(last.line, cells, "\t".join(cells), last.page, last.file)
+            del after[0]
+    return out
 
 
 def _drop_empty_columns(rows: list[Row]) -> list[Row]:
