@@ -161,3 +161,20 @@ def test_a_figure_with_all_its_decimals_takes_no_fragment():
     first = rows(["项目", "金额"], ["合计", "12.30"])
     second = rows(["", "6"], page=2)
     assert [r.cells for r in join_grids([first, second])][-1] == ["", "6"]
+
+
+def test_a_funding_scope_in_the_question_must_hold_for_the_cited_cell():
+    from juesuan_qa.domain.vocabulary import scope_named
+    from juesuan_qa.qa.numeric import in_scope
+    from juesuan_qa.records import Fact, Locator
+
+    def cell(title: str, row: str = "合计", column: str = "合计") -> Fact:
+        return Fact("t", title, "", row, "", column, 1.0, "万元", False, Locator("d", None, title))
+
+    assert scope_named("2026年某局政府性基金预算支出是多少？") == "政府性基金"
+    assert scope_named("一般公共预算基本支出中人员经费") == "一般公共预算"
+    assert in_scope(cell("政府性基金预算支出表"), "政府性基金")
+    assert not in_scope(cell("支出总表"), "政府性基金")
+    assert in_scope(cell("收入总表", column="政府性基金预算"), "政府性基金")
+    assert in_scope(cell("一般公共预算支出表"), "财政拨款")  # 财政拨款 holds 一般公共预算
+    assert not in_scope(cell("财政拨款收支总表"), "一般公共预算")

@@ -94,6 +94,31 @@ def type_name(key: str | None, kind: str = "预算") -> str:
     return TYPES_BY_KEY[key].name(kind) if key in TYPES_BY_KEY else ""
 
 
+# ---- funding scope (资金口径) ----
+
+# Scope words as questions and tables print them, narrowest first; 财政拨款 holds the other three.
+SCOPES = ("政府性基金", "国有资本经营", "一般公共预算", "财政拨款")
+_TYPE_SCOPE = {"gov_fund": "政府性基金", "state_capital": "国有资本经营", "gpb_expenditure": "一般公共预算",
+               "gpb_basic": "一般公共预算", "fiscal_totals": "财政拨款", "fiscal_expenditure": "财政拨款",
+               "fiscal_basic": "财政拨款"}
+_WITHIN = {"一般公共预算": "财政拨款", "政府性基金": "财政拨款", "国有资本经营": "财政拨款"}
+
+
+def scope_of_type(key: str | None) -> str:
+    """The funding scope a canonical table covers ("" for all funds)."""
+    return _TYPE_SCOPE.get(key or "", "")
+
+
+def scope_named(text: str) -> str:
+    """The funding scope a question names ("" when none): the narrowest scope word in it."""
+    folded = fold(text)
+    return next((scope for scope in SCOPES if scope in folded), "")
+
+
+def within_scope(inner: str, outer: str) -> bool:
+    return inner == outer or _WITHIN.get(inner) == outer
+
+
 # ---- units ----
 
 MONEY_UNITS = ("元", "万元", "千元", "亿元")

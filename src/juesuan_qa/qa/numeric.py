@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+from juesuan_qa.domain.vocabulary import scope_named, scope_of_type, table_type, within_scope
 from juesuan_qa.ingest.projects import SHEET_TABLE
 from juesuan_qa.ingest.tables import default_column
 from juesuan_qa.qa.router import Slots
@@ -93,6 +95,9 @@ def score_facts(slots: Slots, facts: list[Fact]) -> list[Reading]:
     if not (wanted.rows or wanted.codes or wanted.columns or wanted.tables):
         return []
     scoped = [f for f in facts if f.loc.doc_id in slots.doc_ids and f.table != SHEET_TABLE]
+    scope = scope_named(slots.folded)
+    if scope:  # a funding scope asked for is a qualifier every cited cell must satisfy
+        scoped = [f for f in scoped if in_scope(f, scope)]
     columns = _columns_by_table(scoped)
     flow = "支出" if _SPENDING.search(slots.folded) else ("收入" if _RECEIVING.search(slots.folded) else "")
     # a row naming the publishing department itself (深圳市统计局（本级）) is that table's total
@@ -148,6 +153,21 @@ def score_facts(slots: Slots, facts: list[Fact]) -> list[Reading]:
         readings.append(Reading(fact, score, implicit, lean))
     readings.sort(key=lambda r: (-r.score, -r.lean))
     return readings
+
+
+@lru_cache(maxsize=4096)
+def _title_scope(title: str) -> tuple[str, str]:
+    """(scope of the table's canonical type, the scope words its title prints)."""
+    return scope_of_type(table_type(title)), fold(title)
+
+
+def in_scope(fact: Fact, scope: str) -> bool:
+    """The cell measures funds of `scope`: its table covers that scope (or a narrower one), or its
+    row or column names it (收入总表 | 政府性基金预算 column, 二、政府性基金预算 row)."""
+    table_scope, title = _title_scope(fact.title)
+    if table_scope and within_scope(table_scope, scope):
+        return True
+    return scope in title or scope in fold(fact.row) or scope in fold(fact.column) or scope in fold(fact.part)
 
 
 def best_readings(readings: list[Reading], minimum: float = IMPLICIT_TOTAL_SCORE) -> list[list[Reading]]:
