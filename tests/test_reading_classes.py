@@ -178,3 +178,24 @@ def test_a_funding_scope_in_the_question_must_hold_for_the_cited_cell():
     assert in_scope(cell("收入总表", column="政府性基金预算"), "政府性基金")
     assert in_scope(cell("一般公共预算支出表"), "财政拨款")  # 财政拨款 holds 一般公共预算
     assert not in_scope(cell("财政拨款收支总表"), "一般公共预算")
+
+
+def test_an_official_name_with_an_alias_in_brackets_is_one_department():
+    from juesuan_qa.qa.router import match_documents
+    from juesuan_qa.records import Document
+
+    docs = [Document("a", "t", "上海市统计和大数据研究院（上海市统计数据管理中心）", 2026, "预算", "a.pdf", "0"),
+            Document("b", "t", "深圳市统计局（本级）", 2026, "预算", "b.pdf", "1")]
+    matched, unknown, _ = match_documents(
+        "2026年上海市统计和大数据研究院(上海市统计数据管理中心)其他收入有多少?", docs)
+    assert matched == {"a"} and unknown == ""
+
+
+def test_a_date_inside_the_document_chooses_no_year():
+    from juesuan_qa.qa.lexicon import build_vocabulary
+    from juesuan_qa.qa.router import route
+    from juesuan_qa.records import Document
+
+    docs = [Document("a", "t", "杭州市司法局", 2026, "预算", "a.pdf", "0")]
+    slots = route("截至2025年底杭州市司法局共有多少辆车？", docs, build_vocabulary([], []))
+    assert slots.unknown_year is None and not slots.unknown_org and slots.doc_ids == {"a"}

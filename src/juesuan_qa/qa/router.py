@@ -22,9 +22,10 @@ _ORG = re.compile(
     r"([\u4e00-\u9fff]{2,16}?(?:委员会|办公室|中心|局|厅|卫健委|发改委|教委|经信委|住建委|农委))(?!建设|运营|项目|服务|平台|费|长)")
 _LEVEL = re.compile(r"[（(]本级[）)]$")
 # where an organisation name can start; not at 和 (人力资源和社会保障局 is one name)
-_ORG_START = re.compile(r".*(?:年度|[年的了在是问给向对、，,？?：:“”\"（）()])")
+_ORG_START = re.compile(r".*(?:年度|年底|年末|[年月的了在是问给向对、，,？?：:“”\"（）()#])")
 _ORG_PREFIX = re.compile(r"^(?:和|与|及|请问|列出|查询|查一下|下属单位|下属|所属|本|该|其|我市|全市)")
 _YEAR = re.compile(r"(20\d{2})\s*年")
+_DATE = re.compile(r"(?:截至|截止|到)?20\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?|底|末)(?:底|末)?|(?:截至|截止)20\d{2}年")
 _NARRATIVE = re.compile(
     r"为什么|为何|原因|怎么回事|什么是|是什么|指什么|指的是|含义|意思|定义|做了什么|干什么|做什么|做了哪些|哪些工作|"
     r"职责|负责什么|管不管|有什么|措施|怎么改进|如何|问题|哪家|哪两|哪些|哪里|谁|介绍|说明一下|内容|什么")
@@ -121,7 +122,23 @@ def match_documents(folded: str, documents: list[Document], vocabulary: Vocabula
     matched: set[str] = set()
     unknown = ""
     spans = []
-    for start, end, name in find_orgs(folded):
+    # an official name printed whole (上海市统计和大数据研究院（上海市统计数据管理中心）) is that
+    # department, brackets and all: the name in its brackets is no second organisation
+    names = {(fold(d.department), d.doc_id) for d in documents}
+    names |= {(fold(_LEVEL.sub("", d.department)), d.doc_id) for d in documents}
+    for full, doc_id in sorted(names, key=lambda item: -len(item[0])):  # the longest name first
+        if len(full) < 4:
+            continue
+        for hit in re.finditer(re.escape(full), folded):
+            if any(hit.start() < end and start < hit.end() for start, end in spans) and hit.span() not in spans:
+                continue  # inside a longer name already found
+            matched.add(doc_id)
+            if hit.span() not in spans:
+                spans.append(hit.span())
+    masked = folded
+    for start, end in spans:
+        masked = masked[:start] + "#" * (end - start) + masked[end:]
+    for start, end, name in find_orgs(masked):
         hits = set()
         for d in documents:
             department = _LEVEL.sub("", d.department)  # 深圳市统计局（本级） is asked as 深圳市统计局
@@ -139,7 +156,8 @@ def route(question: str, documents: list[Document], vocabulary: Vocabulary) -> S
     folded = fold(question)
     matched, unknown_org, spans = match_documents(folded, documents, vocabulary)
     doc_ids = matched or {d.doc_id for d in documents}
-    years = [int(y) for y in _YEAR.findall(folded)]
+    # 截至2025年底 / 2025年10月 date a figure inside the document; they choose no document
+    years = [int(y) for y in _YEAR.findall(_DATE.sub("", folded))]
     covered = {d.year for d in documents if d.doc_id in doc_ids}
     in_scope = [y for y in years if y in covered]
     # 2026年 … 比2025年: a year beside a covered one is a comparison, not a request for another year
