@@ -131,7 +131,12 @@ def score_facts(slots: Slots, facts: list[Fact]) -> list[Reading]:
         mentioned = (wanted.columns | wanted.synonym_columns) & leaves
         table_columns = columns[(fact.loc.doc_id, fact.table, fact.part)]
         if mentioned and mentioned != {label}:
-            score += COLUMN_SCORE
+            # the column the question names most specifically: 人员经费 under 一般公共预算基本支出 is
+            # that leaf, not its group's 合计 (a group word alone means the group's total column)
+            leaf = fold(fact.column.split("/")[-1])
+            score += COLUMN_SCORE + (1.0 if leaf in mentioned else 0.0) + 0.5 * (len(mentioned) - 1)
+            if leaf not in mentioned and fact.column == default_column(table_columns):
+                score += 0.5
         elif fact.column == default_column(table_columns):
             score += DEFAULT_COLUMN_SCORE
         elif wanted.columns & {fold(c.split("/")[-1]) for c in table_columns}:
