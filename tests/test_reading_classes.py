@@ -199,3 +199,14 @@ def test_a_date_inside_the_document_chooses_no_year():
     docs = [Document("a", "t", "杭州市司法局", 2026, "预算", "a.pdf", "0")]
     slots = route("截至2025年底杭州市司法局共有多少辆车？", docs, build_vocabulary([], []))
     assert slots.unknown_year is None and not slots.unknown_org and slots.doc_ids == {"a"}
+
+
+def test_a_row_named_by_another_year_is_not_the_year_asked():
+    from juesuan_qa.qa.numeric import _latest_row_years, _row_year
+    from juesuan_qa.records import Fact, Locator
+
+    assert _row_year("深圳市审计局 2026年") == ("深圳市审计局", 2026)
+    assert _row_year("办公费") == ("办公费", None)
+    facts = [Fact("表9", "三公", "", f"某局 {y}年", "", "因公出国(境)费", 1.0, "万元", False, Locator("d", None, "三公"))
+             for y in (2025, 2026)]
+    assert _latest_row_years(facts) == {("d", "表9"): 2026}

@@ -27,6 +27,7 @@ IMPLICIT_TOTAL_SCORE = 6.0
 COLUMN_SCORE = 5.0
 DEFAULT_COLUMN_SCORE = 2.0
 PART_SCORE = 3.0
+COVERAGE_SCORE = 2.0
 FLOW_SCORE = 0.5  # 花了 leans to an expenditure table when the same row is in several
 _SPENDING = re.compile(r"花|支出|用于|用了|开支")
 _RECEIVING = re.compile(r"收入|收了|到账")
@@ -108,9 +109,13 @@ def score_facts(slots: Slots, facts: list[Fact]) -> list[Reading]:
         return any(word in title or (part and word in part) for word in wanted.tables)
 
     tables_with_rows = {(f.loc.doc_id, f.table) for f in scoped if norm_label(f.row) in wanted.rows}
+    latest = _latest_row_years(scoped)
+    mention_texts = {fold(m.text) for m in slots.mentions if len(m.text) >= 3}
     readings: list[Reading] = []
     for fact in scoped:
-        label = norm_label(fact.row)
+        label, row_year = _row_year(norm_label(fact.row))
+        if row_year and row_year not in (slots.years or [latest.get((fact.loc.doc_id, fact.table))]):
+            continue  # a row of another year (三公: 2025年 | 2026年 | 增减) is not the year asked
         implicit = False
         if wanted.codes:
             if fact.code not in wanted.codes:
@@ -151,6 +156,10 @@ def score_facts(slots: Slots, facts: list[Fact]) -> list[Reading]:
             score += PART_SCORE
         elif fact.part in ("收入", "支出") and wanted.parts and fact.part not in wanted.parts:
             score -= PART_SCORE
+        # every qualifier the question names should hold for the cell: one that satisfies two of
+        # them (因公出国(境)费 in its column, 财政拨款 in its title) beats one that satisfies one
+        covered = sum(1 for text in mention_texts if text in label or text in fold(fact.column) or text in title)
+        score += COVERAGE_SCORE * max(0, covered - 1)
         unit_class = _UNIT_CLASS.get(fact.unit, "count")
         if slots.unit_class in ("count", "percent") and unit_class != slots.unit_class:
             continue
@@ -173,6 +182,26 @@ def in_scope(fact: Fact, scope: str) -> bool:
     if table_scope and within_scope(table_scope, scope):
         return True
     return scope in title or scope in fold(fact.row) or scope in fold(fact.column) or scope in fold(fact.part)
+
+
+_ROW_YEAR = re.compile(r"^(.*?)(20\d{2})年(?:预算数?|决算数?)?$")
+
+
+def _row_year(label: str) -> tuple[str, int | None]:
+    """A row named by its year (深圳市审计局 2026年): the rest of the label, and the year."""
+    match = _ROW_YEAR.match(label)
+    return (match.group(1).strip(), int(match.group(2))) if match else (label, None)
+
+
+def _latest_row_years(facts: list[Fact]) -> dict[tuple[str, str], int]:
+    """The latest year a table's rows are named by: the document's own year, when none is asked."""
+    out: dict[tuple[str, str], int] = {}
+    for fact in facts:
+        year = _row_year(norm_label(fact.row))[1]
+        if year:
+            key = (fact.loc.doc_id, fact.table)
+            out[key] = max(out.get(key, 0), year)
+    return out
 
 
 def best_readings(readings: list[Reading], minimum: float = IMPLICIT_TOTAL_SCORE) -> list[list[Reading]]:
