@@ -210,3 +210,10 @@ def test_a_row_named_by_another_year_is_not_the_year_asked():
     facts = [Fact("表9", "三公", "", f"某局 {y}年", "", "因公出国(境)费", 1.0, "万元", False, Locator("d", None, "三公"))
              for y in (2025, 2026)]
     assert _latest_row_years(facts) == {("d", "表9"): 2026}
+
+
+def test_a_change_asked_is_the_figure_the_change_word_governs():
+    from juesuan_qa.qa.figures import _without_base
+
+    assert _without_base("收入预算比年初预算增加了多少?") == "收入预算比增加了多少?"
+    assert _without_base("收入比上年减少的原因") == "收入比减少的原因"

@@ -35,6 +35,7 @@ OPERATIONS = {
     "追加": ("追加",), "批复": ("批复",), "尾款": ("尾款",), "质保金": ("质保金",), "支付": ("支付",),
 }
 OPERATION_BONUS = 6.0
+CHANGES = ("减少", "下降", "增加", "增长")  # operations whose figure follows the word
 # Question words and the words the prose uses for the same thing.
 ALTERNATIVES = {"总支出": ("支出合计", "支出总计"), "总收入": ("收入合计", "收入总计"),
                 "比重": ("占比",), "比例": ("占比", "完成"), "增长率": ("增长",), "花了": ("支出", "执行")}
@@ -76,7 +77,7 @@ def score_figures(slots: Slots, figures: list[TextFigure], *, sections: set[str]
     weight = {t: math.log(1 + len(sentences) / (1 + sum(1 for s in sentences if t in s))) * min(len(t), 4)
               for t in terms}
     total = sum(weight.values()) or 1.0
-    asked = [words for op, words in OPERATIONS.items() if op in slots.content]
+    asked = [words for op, words in OPERATIONS.items() if op in _without_base(slots.content)]
     if asked:  # the figure must do what the question asks (减少 …), when any figure does
         doing = [f for f in scoped if all(any(w in fold(f.context) for w in words) for words in asked)]
         scoped = doing or scoped
@@ -92,13 +93,17 @@ def score_figures(slots: Slots, figures: list[TextFigure], *, sections: set[str]
         if len(sentence) <= BARE_FIGURE:  # a figure printed alone (795万元) is named by its headings
             context = sentence = heading
         score = explained = 0.0
+        before = context.split("|")[0]
         for words in asked:
-            score += OPERATION_BONUS if any(w in context for w in words) else -OPERATION_BONUS
+            if words[0] in CHANGES:  # a change is the figure the change word governs: 增加5478.54万元
+                done = bool(re.search(f"(?:{'|'.join(words)})(?:了|为|约)?$", before.strip()))
+            else:
+                done = any(w in context for w in words)
+            score += OPERATION_BONUS if done else -OPERATION_BONUS
         if any(y in context for y in years):
             score += OPERATION_BONUS
         elif re.search(r"20\d\d年", context) and years:
             score -= OPERATION_BONUS
-        before = context.split("|")[0]
         lead = sentence[:sentence.find(before)] if before and before in sentence else ""
         near = lead[-NEAR:]
         for term in terms:
@@ -120,6 +125,15 @@ def score_figures(slots: Slots, figures: list[TextFigure], *, sections: set[str]
         matches.append(FigureMatch(figure, score, explained / total))
     matches.sort(key=lambda m: -m.score)
     return matches
+
+
+_COMPARISON = re.compile(r"比(.*?)(?=增加|减少|增长|下降|降低|上升)")
+
+
+def _without_base(content: str) -> str:
+    """The question without its comparison base: in 比2025年年初预算增加了多少 the 年初预算 is what
+    the change is measured from, not the figure asked for (the change is)."""
+    return _COMPARISON.sub("比", content)
 
 
 def best_figure(matches: list[FigureMatch], min_coverage: float = MIN_COVERAGE) -> FigureMatch | None:
