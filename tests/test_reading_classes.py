@@ -217,3 +217,13 @@ def test_a_change_asked_is_the_figure_the_change_word_governs():
 
     assert _without_base("收入预算比年初预算增加了多少?") == "收入预算比增加了多少?"
     assert _without_base("收入比上年减少的原因") == "收入比减少的原因"
+
+
+def test_columns_map_to_canonical_roles():
+    from juesuan_qa.domain.vocabulary import column_role
+
+    assert column_role("本年支出/基本支出/人员经费") == "本年数/基本支出/人员经费"
+    assert column_role("日常公用支出") == "公用经费"
+    assert column_role("财政拨款收入/一般公共预算") == "财政拨款/一般公共预算"
+    assert column_role("上年决算数") == "上年数"
+    assert column_role("2026年政府采购项目") == ""

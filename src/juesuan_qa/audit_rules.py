@@ -13,15 +13,13 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from juesuan_qa.domain.vocabulary import GRAND_ROWS, SIDE_TOTALS, TOTAL_COLUMNS
 from juesuan_qa.ingest.projects import SHEET_TABLE
 from juesuan_qa.records import Fact, TextFigure
 from juesuan_qa.textutil import fold, norm_label
 
 OK, ROUNDING, MISMATCH = "ok", "rounding", "mismatch"
 MONEY = ("万元", "元")
-TOTAL_COLUMNS = {"合计", "小计", "总计", "本年收入合计", "本年支出合计", "收入总计", "支出总计", "三公经费合计"}
-GRAND_ROWS = {"合计", "总计"}
-SIDE_TOTALS = {"总计", "收入总计", "支出总计", "收入合计", "支出合计"}
 _TOP_NUMBER = re.compile(r"^[一二三四五六七八九十]+、")
 _SUB_NUMBER = re.compile(r"^[\d(（]")
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")

@@ -56,6 +56,7 @@ class Fact:
     empty: bool
     loc: Locator
     status: str = ""  # the self-check of its table: verified | failed | unchecked ("" before checking)
+    role: str = ""  # the column's canonical roles (domain.vocabulary.column_role): 本年数/基本支出/人员经费
 
 
 @dataclass(frozen=True)

@@ -94,6 +94,58 @@ def type_name(key: str | None, kind: str = "预算") -> str:
     return TYPES_BY_KEY[key].name(kind) if key in TYPES_BY_KEY else ""
 
 
+# ---- total rows and columns ----
+
+GRAND_ROWS = frozenset({"合计", "总计"})  # a table's whole, as a row label
+SIDE_TOTALS = frozenset({"总计", "收入总计", "支出总计", "收入合计", "支出合计"})  # a 收入/支出 side's whole
+TOTAL_COLUMNS = frozenset({"合计", "小计", "总计", "本年收入合计", "本年支出合计", "收入总计", "支出总计", "三公经费合计"})
+# the column a question means when it names none, in order of preference
+DEFAULT_COLUMNS = ("合计", "小计", "金额", "决算数", "统计数")
+
+
+# ---- column roles ----
+
+# A printed column header segment → its canonical role. A column path holds several
+# (本年支出 / 基本支出 / 人员经费): time, then amount, then funding source.
+COLUMN_ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("增减", ("增减", "增长", "变动", "比上年", "较上年")),
+    ("上年数", ("上年", "去年")),
+    ("年初预算", ("年初预算",)),
+    ("调整预算", ("调整预算", "调整后预算")),
+    ("决算数", ("决算",)),
+    ("人员经费", ("人员经费", "人员支出", "工资福利")),
+    ("公用经费", ("公用经费", "公用支出", "日常公用")),
+    ("基本支出", ("基本支出",)),
+    ("项目支出", ("项目支出",)),
+    ("政府性基金", ("政府性基金",)),
+    ("国有资本经营", ("国有资本经营",)),
+    ("一般公共预算", ("一般公共预算",)),
+    ("财政拨款", ("财政拨款",)),
+    ("财政专户", ("财政专户",)),
+    ("事业收入", ("事业收入",)),
+    ("经营收入", ("经营收入",)),
+    ("上级补助", ("上级补助",)),
+    ("附属单位上缴", ("附属单位上缴", "附属单位缴款")),
+    ("上年结转", ("结转", "结余")),
+    ("其他收入", ("其他收入", "其他资金", "单位资金")),
+    ("合计", ("合计", "小计", "总计", "金额")),
+    ("本年数", ("本年", "预算数", "预算")),
+)
+
+
+def column_role(column: str) -> str:
+    """The canonical roles of a column path, one per segment, "/"-joined in the order printed
+    ("" when none): 本年支出/基本支出/人员经费 → 本年数/基本支出/人员经费; 2026年政府采购项目 → "".
+    A column named by a year (2025年预算数) is 上年数 or 本年数 only against the document's year,
+    which the lookup knows and this mapping does not."""
+    roles: list[str] = []
+    for segment in fold(column).split("/"):
+        role = next((name for name, words in COLUMN_ROLES if any(w in segment for w in words)), "")
+        if role and role not in roles:
+            roles.append(role)
+    return "/".join(roles)
+
+
 # ---- funding scope (资金口径) ----
 
 # Scope words as questions and tables print them, narrowest first; 财政拨款 holds the other three.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from juesuan_qa.domain.vocabulary import GRAND_ROWS
 from juesuan_qa.ingest.blocks import Row
 from juesuan_qa.records import Fact
 from juesuan_qa.textutil import fold, is_column_numbering, is_subject_code, norm_label, parse_number
@@ -19,7 +20,7 @@ from juesuan_qa.textutil import fold, is_column_numbering, is_subject_code, norm
 CODE_PARTS = {"类", "款", "项"}
 CODE_NAME = re.compile(r"^(\d{3,7})\s*[-－—]\s*(\S.*)$")  # 2040602-一般行政管理事务 in one cell
 _COLUMN_NUMBER_ROW = {"栏次", "行次"}
-TOTAL_LABELS = {"合计", "总计"}
+TOTAL_LABELS = GRAND_ROWS
 
 
 def is_code_header(cell: str) -> bool:

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from juesuan_qa.domain.vocabulary import table_type
+from juesuan_qa.domain.vocabulary import column_role, table_type
 from juesuan_qa.ingest.blocks import Block, heading_paths
 from juesuan_qa.ingest.identity import read_identity
 from juesuan_qa.ingest.markdown import read_markdown
@@ -222,6 +222,7 @@ def build_disclosure(blocks: list[Block], *, doc_id: str, source: str, sha256: s
             note = next(b.text for b in paragraphs[:3] if _EMPTY_NOTE.search(b.text))
             _add_table(result, _record(section, title_block, [], note))
         _add_passages(result, make_passages(doc_id, paths[start], paragraphs))
+    result.facts[:] = [replace(f, role=column_role(f.column)) for f in result.facts]
     self_check(result)
     return result
 

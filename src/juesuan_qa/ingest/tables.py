@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from juesuan_qa.domain.vocabulary import DEFAULT_COLUMNS
 from juesuan_qa.ingest.blocks import Block, Row
 from juesuan_qa.ingest.coded import has_codes, header_rows, read_coded
 from juesuan_qa.records import Fact, Locator
@@ -21,7 +22,7 @@ TABLE_CODE = re.compile(r"(公开\s*\d{1,2}\s*表|预算\s*\d{1,2}\s*表|表\s*\
 UNIT = re.compile(r"单位\s*[:：]\s*(万元|元|千元)")
 NO_DATA = "本表无数据"
 _COLUMN_NUMBER_ROW = {"栏次"}
-_TOTAL_PREFERENCE = ("合计", "小计", "金额", "决算数", "统计数")
+_TOTAL_PREFERENCE = DEFAULT_COLUMNS
 _MEASURES = {"预算数", "决算数", "金额", "执行数", "预算", "决算"}
 
 

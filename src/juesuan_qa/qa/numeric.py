@@ -13,14 +13,14 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from juesuan_qa.domain.vocabulary import scope_named, scope_of_type, table_type, within_scope
+from juesuan_qa.domain.vocabulary import GRAND_ROWS, scope_named, scope_of_type, table_type, within_scope
 from juesuan_qa.ingest.projects import SHEET_TABLE
 from juesuan_qa.ingest.tables import default_column
 from juesuan_qa.qa.router import Slots
 from juesuan_qa.records import Fact
 from juesuan_qa.textutil import fold, norm_label
 
-TOTAL_ROWS = ("合计", "总计")
+TOTAL_ROWS = tuple(sorted(GRAND_ROWS))
 ROW_SCORE = 10.0
 CODE_SCORE = 12.0
 IMPLICIT_TOTAL_SCORE = 6.0

@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE TABLE IF NOT EXISTS facts (
     doc_id TEXT, tbl TEXT, title TEXT, part TEXT, row TEXT, code TEXT, col TEXT,
     value REAL, unit TEXT, empty INTEGER, loc_table TEXT, section TEXT, line INTEGER, page INTEGER, quote TEXT,
-    file TEXT, status TEXT);
+    file TEXT, status TEXT, role TEXT);
 CREATE INDEX IF NOT EXISTS facts_doc ON facts(doc_id);
 CREATE TABLE IF NOT EXISTS tables (
     doc_id TEXT, tbl TEXT, title TEXT, type TEXT, unit TEXT, facts INTEGER, page INTEGER, line INTEGER,
@@ -53,7 +53,7 @@ CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id);
 """
 
 # Bumped whenever a table gains a column: an index of another version is rebuilt, never patched.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 _PER_DOC_TABLES = ("documents", "facts", "tables", "projects", "figures", "passages", "files")
 
@@ -88,9 +88,9 @@ def save_disclosure(connection: sqlite3.Connection, disclosure: Disclosure, toke
          json.dumps(disclosure.notes, ensure_ascii=False), disclosure.pages),
     )
     connection.executemany(
-        "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(doc.doc_id, f.table, f.title, f.part, f.row, f.code, f.column, f.value, f.unit, int(f.empty),
-          f.loc.table, f.loc.section, f.loc.line, f.loc.page, f.loc.quote, f.loc.file, f.status)
+          f.loc.table, f.loc.section, f.loc.line, f.loc.page, f.loc.quote, f.loc.file, f.status, f.role)
          for f in disclosure.facts],
     )
     connection.executemany(
@@ -127,11 +127,11 @@ def load_documents(connection: sqlite3.Connection) -> list[Document]:
 def load_facts(connection: sqlite3.Connection) -> list[Fact]:
     rows = connection.execute(
         "SELECT doc_id, tbl, title, part, row, code, col, value, unit, empty, loc_table, section, line, page, quote, "
-        "file, status FROM facts ORDER BY rowid")
+        "file, status, role FROM facts ORDER BY rowid")
     return [Fact(tbl, title, part, row, code, col, value, unit, bool(empty),
-                 Locator(doc_id, loc_table, section, line, page, quote, file), status or "")
+                 Locator(doc_id, loc_table, section, line, page, quote, file), status or "", role or "")
             for doc_id, tbl, title, part, row, code, col, value, unit, empty, loc_table, section, line, page, quote,
-            file, status in rows]
+            file, status, role in rows]
 
 
 def load_tables(connection: sqlite3.Connection, doc_ids: list[str] | None = None) -> dict[str, list[TableRecord]]:
