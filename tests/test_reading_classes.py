@@ -227,3 +227,18 @@ def test_columns_map_to_canonical_roles():
     assert column_role("财政拨款收入/一般公共预算") == "财政拨款/一般公共预算"
     assert column_role("上年决算数") == "上年数"
     assert column_role("2026年政府采购项目") == ""
+
+
+def test_a_continuation_as_wide_as_the_cleaned_first_page_keeps_its_blank_columns():
+    first = rows(["项目", "合计", "基本支出", "项目支出", ""], ["办公费", "3.00", "3.00", "", ""])
+    second = rows(["劳务费", "2,214.68", "", "2,214.68"], page=2)
+    assert [r.cells for r in join_grids([first, second])][-1] == ["劳务费", "2,214.68", "", "2,214.68"]
+
+
+def test_a_continuation_page_is_laid_onto_the_first_pages_columns_by_position():
+    header = [Row(None, ["", "项目", "合计", "基本支出", "项目支出", ""], "", 1, "", (52, 59, 211, 346, 480, 783)),
+              Row(None, ["", "办公费", "3.00", "3.00", "", ""], "", 1, "", (52, 59, 211, 346, 480, 783))]
+    page2 = [Row(None, ["劳务费", "2,214.68", "", "2,214.68", ""], "", 2, "", (59, 211, 346, 480, 783))]
+    joined = join_grids([header, page2])
+    assert [r.cells for r in joined] == [["项目", "合计", "基本支出", "项目支出"], ["办公费", "3.00", "3.00", ""],
+                                         ["劳务费", "2,214.68", "", "2,214.68"]]

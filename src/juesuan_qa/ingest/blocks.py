@@ -23,6 +23,7 @@ class Row:
     raw: str
     page: int | None = None
     file: str = ""
+    xs: tuple[float, ...] = ()  # left edge of each cell's column on the page (PDF grids), for aligning pages
 
 
 @dataclass

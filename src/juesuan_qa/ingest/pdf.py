@@ -87,7 +87,9 @@ def read_page(page, number: int) -> list[Block]:
         # its 编制单位/单位 line printed in one merged cell are two lines, not one run of text
         grid = [[(c or "").strip() for c in cells] for cells in table.extract()]
         grid = [cells for cells in grid if any(cells)]  # empty columns go per table (tables.join_grids)
-        rows = [Row(None, cells, "\t".join(cells), page=number) for cells in grid]
+        xs = tuple(round(column.bbox[0], 1) for column in table.columns)
+        rows = [Row(None, cells, "\t".join(cells), page=number, xs=xs if len(xs) == len(cells) else ())
+                for cells in grid]
         for offset, block in enumerate(rows_to_blocks(rows, number, lift_any=False)):
             if block.kind == "heading":
                 block.text = re.sub(r"\s+", "", block.text)

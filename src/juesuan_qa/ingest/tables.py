@@ -84,11 +84,47 @@ def join_grids(grids: list[list[Row]]) -> list[Row]:
     every page's grid has the same width, columns are dropped for the table as a whole; grids of
     different widths are each cleaned alone, as their own rulings say.
     """
-    grids = _mend_split_figures(grids)
-    widths = {max((len(r.cells) for r in grid), default=0) for grid in grids}
+    grids = [grid for grid in _mend_split_figures(grids) if grid]
+    if not grids:
+        return []
+    grids = [grids[0], *(_align(grid, grids[0]) for grid in grids[1:])]
+    widths = {_width(grid) for grid in grids}
     if len(widths) == 1:
         return _drop_empty_columns([row for grid in grids for row in grid])
-    return [row for grid in grids for row in _drop_empty_columns(grid)]
+    # the first page's rulings may add an edge column the next pages lack (11 vs 10): a continuation
+    # as wide as the first page once cleaned keeps every column, blank ones included
+    first = _drop_empty_columns(grids[0])
+    out = list(first)
+    for grid in grids[1:]:
+        out += grid if _width(grid) == _width(first) else _drop_empty_columns(grid)
+    return out
+
+
+_SAME_EDGE = 3.0  # points: rulings of one table on two pages agree closer than this
+
+
+def _align(grid: list[Row], first: list[Row]) -> list[Row]:
+    """A continuation page's grid laid onto the first page's columns by where they stand: a page
+    whose rulings lack an edge column (10 columns under a header of 11) puts every cell under the
+    header it stands under, so a blank 基本支出 cell stays blank instead of taking 项目支出's figure."""
+    ref = next((r.xs for r in first if r.xs), ())
+    own = next((r.xs for r in grid if r.xs), ())
+    if not ref or not own or len(own) == len(ref):
+        return grid
+    target = [next((i for i, x in enumerate(ref) if abs(x - edge) <= _SAME_EDGE), None) for edge in own]
+    if None in target or len(set(target)) != len(target):
+        return grid
+    out = []
+    for row in grid:
+        cells = [""] * len(ref)
+        for j, cell in enumerate(row.cells):
+            cells[target[j]] = cell
+        out.append(Row(row.line, cells, row.raw, row.page, row.file, ref))
+    return out
+
+
+def _width(rows: list[Row]) -> int:
+    return max((len(r.cells) for r in rows), default=0)
 
 
 _FRAGMENT = re.compile(r"\d{1,3}")
