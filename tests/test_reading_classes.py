@@ -11,7 +11,7 @@ from juesuan_qa.ingest.blocks import Block, Row
 from juesuan_qa.ingest.coded import groups, header_rows, unit_blocks
 from juesuan_qa.ingest.grid import rows_to_blocks
 from juesuan_qa.ingest.identity import org_name, read_identity
-from juesuan_qa.ingest.tables import drop_repeated_headers, join_grids
+from juesuan_qa.ingest.pages import drop_repeated_headers, join_grids
 from juesuan_qa.qa.compose import UNVERIFIED_NOTE, with_confidence
 from juesuan_qa.records import Answer, Value
 
