@@ -242,3 +242,21 @@ def test_a_continuation_page_is_laid_onto_the_first_pages_columns_by_position():
     joined = join_grids([header, page2])
     assert [r.cells for r in joined] == [["项目", "合计", "基本支出", "项目支出"], ["办公费", "3.00", "3.00", ""],
                                          ["劳务费", "2,214.68", "", "2,214.68"]]
+
+
+def test_questions_about_what_disclosures_never_hold_are_recognised():
+    from juesuan_qa.domain.vocabulary import never_disclosed
+
+    assert never_disclosed("北京市统计局局长叫什么名字？") == "人员姓名"
+    assert never_disclosed("财政局领导是谁") == "人员姓名"
+    assert never_disclosed("审计局的联系电话是多少？") == "联系方式"
+    assert never_disclosed("你怎么看三公经费下降？") == "观点评价"
+    assert never_disclosed("明年三公经费会增加吗？") == "未来事项"
+    for asked in ("2026年三公经费是多少？", "为什么收入比上年少了？", "电话费是多少？", "哪个部门的三公经费最多？",
+                  "机关运行经费主要用于哪些方面？", "邮电费花了多少？"):
+        assert never_disclosed(asked) == "", asked
+
+
+def test_a_never_disclosed_question_abstains_and_is_reviewed(kb):
+    answer = kb.ask("晋城市大数据应用局局长叫什么名字？")
+    assert answer.abstained and answer.needs_review and "不披露人员姓名" in answer.answer

@@ -171,6 +171,25 @@ def within_scope(inner: str, outer: str) -> bool:
     return inner == outer or _WITHIN.get(inner) == outer
 
 
+# ---- what disclosures never hold ----
+
+# Questions about people, contacts, opinions and the future: a 预算/决算 disclosure states
+# figures and what they are for, never these, so a passage that merely shares a word is no answer.
+NEVER_DISCLOSED = (
+    ("人员姓名", r"(?:局长|主任|书记|厅长|处长|部长|科长|院长|队长|领导|负责人|主管)(?:是谁|叫什么|姓什么|的名字|名字|是哪位)"
+                 r"|叫什么名字|姓名是"),
+    ("联系方式", r"(?:电话|联系方式|手机|邮箱|传真|微信)(?:号码)?(?:是多少|是什么|多少|怎么联系)?[?？]?$|怎么联系|办公地址"),
+    ("观点评价", r"怎么看|如何评价|你认为|你觉得|好不好|合理吗|是否合理|值不值"),
+    ("未来事项", r"(?:明年|后年|将来|未来|下一年|以后)(?:.{0,8})(?:会|将|能|打算|计划)"),
+)
+
+
+def never_disclosed(question: str) -> str:
+    """The kind of thing a question asks that no disclosure holds ("" when it asks a disclosed thing)."""
+    folded = fold(question)
+    return next((kind for kind, pattern in NEVER_DISCLOSED if re.search(pattern, folded)), "")
+
+
 # ---- units ----
 
 MONEY_UNITS = ("元", "万元", "千元", "亿元")

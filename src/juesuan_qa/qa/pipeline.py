@@ -16,6 +16,7 @@ import re
 import time
 from dataclasses import dataclass, field, replace
 
+from juesuan_qa.domain.vocabulary import never_disclosed
 from juesuan_qa.ingest.projects import SHEET_TABLE
 from juesuan_qa.qa import compose
 from juesuan_qa.qa.arithmetic import compute
@@ -75,6 +76,10 @@ def _answer(corpus: Corpus, question: str, scope: set[str] | None = None) -> Ans
         return compose.abstain(question, "问题为空。", coverage)
     if not corpus.documents:
         return compose.abstain(question, "索引中还没有任何公开文件。", coverage)
+    kind = never_disclosed(question)
+    if kind:
+        return compose.abstain(question, f"部门预算、决算公开文件不披露{kind}；可以问的是收支、预算或决算表中的数字、"
+                                         "三公经费、项目支出和绩效，以及文字说明中的原因和用途。", coverage)
     documents = [d for d in corpus.documents.values() if scope is None or d.doc_id in scope]
     if not documents:
         return compose.abstain(question, "所选范围内没有公开文件。", coverage)
