@@ -27,9 +27,13 @@ _DEFINE = re.compile(r"什么是|是什么|指什么|指的是|含义|意思|定
 _DEFINE_CUES = re.compile(r"指|是指|反映")
 _MEASURES = re.compile(r"措施|改进|下一步|建议")
 _MEASURE_CUES = re.compile(r"改进|措施|建议|加强|提高|下一步")
-_GENERIC = {"项目", "晋城", "晋城市", "大数据", "应用", "2023", "单位", "部门"}
-_ASKING = {"干什么", "做什么", "什么", "那辆", "哪家", "哪些", "怎么", "怎样", "为什么", "意思", "是不是", "有没有",
-           "是干", "干", "呢", "哪两篇", "哪两", "具体"}
+# words that say nothing about what is asked; the departments' names and years are already out
+# of the question's terms (router: names, years), so no document's own words need listing here
+_GENERIC = {"项目", "单位", "部门"}
+_ASKING = {"干什么", "做什么", "什么", "哪家", "哪些", "怎么", "怎样", "为什么", "意思", "是不是", "有没有",
+           "是干", "干", "呢", "具体"}
+# a demonstrative or question word with a count word (那辆, 这个, 哪两篇): it points, it does not name
+_POINTING = re.compile(r"^[那这哪][一两二三四五六七八九十几]?[个辆篇项些家台次份条位]?$")
 # Which field of a project sheet answers which kind of question.
 _FIELD_CUES = (
     (re.compile(r"为什么|为何|原因|偏差|没付|没花|低"), re.compile(r"执行情况|偏差|问题|原因")),
@@ -122,7 +126,7 @@ def extract(slots: Slots, hits: list[Hit], project_name: str = "", max_sentences
     asked, so its words do not count towards a sentence's score.
     """
     name = fold(project_name)
-    asked = [t for t in question_terms(slots) if t not in _ASKING]
+    asked = [t for t in question_terms(slots) if t not in _ASKING and not _POINTING.match(t)]
     terms = [t for t in asked if t not in _GENERIC and t not in name] or [t for t in asked if t not in name] or asked
     if not terms:
         return [], 0.0
