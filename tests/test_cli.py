@@ -104,3 +104,18 @@ def test_audit_reports_findings(hashing_index, tmp_path):
     assert json.loads(out.read_text(encoding="utf-8"))
     unknown = runner.invoke(app, ["audit", "no-such-doc", "--index", str(hashing_index)], env=ENV)
     assert unknown.exit_code == 2
+
+
+def test_docs_lists_documents_with_their_tables_and_checks(hashing_index, tmp_path):
+    result = runner.invoke(app, ["docs", "--index", str(hashing_index), "--json"], env=ENV)
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    seed = next(r for r in rows if r["department"] == "晋城市大数据应用局")
+    assert seed["year"] == 2023 and seed["kind"] == "决算" and seed["facts"] > 100
+    types = {t["type"] for t in seed["tables"]}
+    assert {"totals", "revenue", "expenditure", "sangong"} <= types
+    assert seed["checks"]["checked"] > 0 and 0 <= seed["checks"]["rate"] <= 1
+    text = runner.invoke(app, ["docs", "--index", str(hashing_index)], env=ENV)
+    assert "收入支出决算总表" in text.output and "表通过勾稽校验" in text.output
+    missing = runner.invoke(app, ["docs", "--index", str(tmp_path / "none")], env=ENV)
+    assert missing.exit_code != 0 and "error" in missing.output
