@@ -19,8 +19,9 @@ install: $(STAMP)
 model: install
 	$(CLI) prepare-model
 
+# an index built by another version of the tool is rebuilt from the whole corpus, never patched
 index: model
-	$(CLI) ingest $(CORPUS)
+	$(CLI) ingest $(CORPUS) || $(CLI) ingest --rebuild $(CORPUS)
 
 run: index
 	$(CLI) serve

@@ -54,6 +54,7 @@ def summaries(index_dir: Path) -> list[DocumentSummary]:
     generation = layout.require_live(index_dir)
     connection = fact_store.connect(generation / "facts.sqlite")
     try:
+        fact_store.require_schema(connection, index_dir)
         documents = fact_store.load_documents(connection)
         tables = fact_store.load_tables(connection)
         files = fact_store.document_files(connection)

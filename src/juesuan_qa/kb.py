@@ -94,11 +94,8 @@ class KnowledgeBase:
         generation = layout.require_live(settings.index_dir)
         _domain_terms()
         connection = fact_store.connect(generation / "facts.sqlite")
-        if fact_store.get_meta(connection, "schema") != fact_store.SCHEMA_VERSION:
-            connection.close()
-            raise ValueError(f"the index in {settings.index_dir} was built by another version of juesuan-qa; "
-                             "rebuild it: juesuan-qa ingest --rebuild corpus/")
         try:
+            fact_store.require_schema(connection, settings.index_dir)
             documents = {d.doc_id: d for d in fact_store.load_documents(connection)}
             facts = fact_store.load_facts(connection)
             projects = fact_store.load_projects(connection)
@@ -147,11 +144,11 @@ class KnowledgeBase:
         known_docs: set[str] = set()
         if live is not None and not rebuild:
             connection = fact_store.connect(live / "facts.sqlite")
-            if fact_store.get_meta(connection, "schema") != fact_store.SCHEMA_VERSION:
-                log.warning("index %s was built by another version of juesuan-qa: rebuilding it", settings.index_dir)
+            try:
+                fact_store.require_schema(connection, settings.index_dir)
+            except ValueError:
                 connection.close()
-                rebuild = True
-        if live is not None and not rebuild:
+                raise
             known = fact_store.document_hashes(connection)
             known_docs = {d.doc_id for d in fact_store.load_documents(connection)}
             connection.close()

@@ -57,7 +57,7 @@ TABLE_TYPES: tuple[TableType, ...] = (
     TableType("fiscal_totals", "财政拨款收支总表", "财政拨款收入支出决算总表", all_of=("财政拨款",),
               any_of=("收支", "收入支出")),
     TableType("fiscal_expenditure", "财政拨款支出表", "财政拨款支出决算表", all_of=("财政拨款", "支出"),
-              none_of=("收入", "收支")),
+              none_of=("收入", "收支", "一般公共预算")),
     TableType("gpb_expenditure", "一般公共预算支出表", "一般公共预算财政拨款支出决算表", all_of=("一般公共预算", "支出"),
               none_of=("收入",)),
     TableType("basic", "基本支出表", "基本支出决算表", all_of=("基本支出",)),
@@ -68,11 +68,6 @@ TABLE_TYPES: tuple[TableType, ...] = (
 )
 TYPES_BY_KEY = {t.key: t for t in TABLE_TYPES}
 _NAMES = {name: t.key for t in TABLE_TYPES for name in (t.budget, t.final)}
-
-# Tables that every 预算 / 决算 disclosure of the national template prints (possibly empty).
-STANDARD_BUDGET = ("totals", "revenue", "expenditure", "fiscal_totals", "gpb_expenditure", "gpb_basic", "gov_fund",
-                   "state_capital", "sangong")
-STANDARD_FINAL = STANDARD_BUDGET
 
 _NOISE = re.compile(r"^\d{4}年度?|[“”\"（）()]|公开\d{1,2}表|表\d{1,2}")
 
@@ -109,6 +104,8 @@ DEFAULT_COLUMNS = ("合计", "小计", "金额", "决算数", "统计数")
 # (本年支出 / 基本支出 / 人员经费): time, then amount, then funding source.
 COLUMN_ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("增减", ("增减", "增长", "变动", "比上年", "较上年")),
+    ("上年结转", ("上年结转", "年初结转", "上年结余")),
+    ("年末结转", ("年末结转", "结转和结余", "结余")),
     ("上年数", ("上年", "去年")),
     ("年初预算", ("年初预算",)),
     ("调整预算", ("调整预算", "调整后预算")),
@@ -126,7 +123,7 @@ COLUMN_ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("经营收入", ("经营收入",)),
     ("上级补助", ("上级补助",)),
     ("附属单位上缴", ("附属单位上缴", "附属单位缴款")),
-    ("上年结转", ("结转", "结余")),
+    ("上年结转", ("结转",)),
     ("其他收入", ("其他收入", "其他资金", "单位资金")),
     ("合计", ("合计", "小计", "总计", "金额")),
     ("本年数", ("本年", "预算数", "预算")),
@@ -178,9 +175,9 @@ def within_scope(inner: str, outer: str) -> bool:
 NEVER_DISCLOSED = (
     ("人员姓名", r"(?:局长|主任|书记|厅长|处长|部长|科长|院长|队长|领导|负责人|主管)(?:是谁|叫什么|姓什么|的名字|名字|是哪位)"
                  r"|叫什么名字|姓名是"),
-    ("联系方式", r"(?:电话|联系方式|手机|邮箱|传真|微信)(?:号码)?(?:是多少|是什么|多少|怎么联系)?[?？]?$|怎么联系|办公地址"),
+    ("联系方式", r"(?:电话|手机|邮箱|传真)(?:号码?)?(?:是多少|是什么|多少|怎么联系)|联系方式|怎么联系|办公地址"),
     ("观点评价", r"怎么看|如何评价|你认为|你觉得|好不好|合理吗|是否合理|值不值"),
-    ("未来事项", r"(?:明年|后年|将来|未来|下一年|以后)(?:.{0,8})(?:会|将|能|打算|计划)"),
+    ("未来事项", r"(?:明年|后年|将来|未来|下一年|以后)[^会]{0,8}会(?![议计员])"),
 )
 
 
@@ -189,9 +186,3 @@ def never_disclosed(question: str) -> str:
     folded = fold(question)
     return next((kind for kind, pattern in NEVER_DISCLOSED if re.search(pattern, folded)), "")
 
-
-# ---- units ----
-
-MONEY_UNITS = ("元", "万元", "千元", "亿元")
-TO_YUAN = {"元": 1.0, "千元": 1_000.0, "万元": 10_000.0, "亿元": 100_000_000.0}
-UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]?\s*(亿元|万元|千元|元)")

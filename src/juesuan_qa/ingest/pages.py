@@ -24,10 +24,10 @@ def join_grids(grids: list[list[Row]]) -> list[Row]:
     every page's grid has the same width, columns are dropped for the table as a whole; grids of
     different widths are each cleaned alone, as their own rulings say.
     """
-    grids = [grid for grid in _mend_split_figures(grids) if grid]
+    grids = [grid for grid in grids if grid]
     if not grids:
         return []
-    grids = [grids[0], *(_align(grid, grids[0]) for grid in grids[1:])]
+    grids = _mend_split_figures([grids[0], *(_align(grid, grids[0]) for grid in grids[1:])])
     widths = {_width(grid) for grid in grids}
     if len(widths) == 1:
         return _drop_empty_columns([row for grid in grids for row in grid])
@@ -53,6 +53,8 @@ def _align(grid: list[Row], first: list[Row]) -> list[Row]:
         return grid
     target = [next((i for i, x in enumerate(ref) if abs(x - edge) <= _SAME_EDGE), None) for edge in own]
     if None in target or len(set(target)) != len(target):
+        return grid
+    if any(len(row.cells) > len(target) for row in grid):
         return grid
     out = []
     for row in grid:
@@ -80,6 +82,8 @@ def _mend_split_figures(grids: list[list[Row]]) -> list[list[Row]]:
         if not before or not after:
             continue
         last, first = before[-1], after[0]
+        if last.page is not None and first.page == last.page:
+            continue  # only a page break splits a figure so
         filled = [i for i, c in enumerate(first.cells) if c.strip()]
         if not filled or (first.cells and first.cells[0].strip()) or len(last.cells) != len(first.cells):
             continue

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from juesuan_qa.domain.vocabulary import DEFAULT_COLUMNS
+from juesuan_qa.domain.vocabulary import DEFAULT_COLUMNS, table_type
 from juesuan_qa.ingest.blocks import Block, Row
 from juesuan_qa.ingest.coded import has_codes, header_rows, read_coded
 from juesuan_qa.ingest.pages import drop_repeated_headers, join_grids
@@ -88,8 +88,13 @@ def read_table(section: TableSection, doc_id: str) -> list[Fact]:
         return _coded(section, rows, doc_id)
     if any(r.cells and fold(r.cells[0]) == "项目" for r in rows[:4]) or "行次" in header_cells:
         return _labelled(section, rows, doc_id, part="")
-    if section.no_data or _figures_below_headers(rows) or not _any_figure(rows):
-        return _column_items(section, rows, doc_id)  # header only: every item printed is zero
+    if section.no_data or _figures_below_headers(rows):
+        return _column_items(section, rows, doc_id)
+    if not _any_figure(rows):
+        # header only: a standard table of the templates printed empty (its items are zero, as the
+        # disclosure conventions read it), or one whose note says so; any other header gives no figure
+        empty = bool(section.notes) or table_type(section.title) is not None
+        return _column_items(section, rows, doc_id) if empty else []
     return _labelled(section, rows, doc_id, part="")
 
 

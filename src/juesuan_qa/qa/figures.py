@@ -127,7 +127,7 @@ def score_figures(slots: Slots, figures: list[TextFigure], *, sections: set[str]
     return matches
 
 
-_COMPARISON = re.compile(r"比(.*?)(?=增加|减少|增长|下降|降低|上升)")
+_COMPARISON = re.compile(r"(?<!占)比(?![重例率])(.*?)(?=增加|减少|增长|下降|降低|上升)")
 
 
 def _without_base(content: str) -> str:

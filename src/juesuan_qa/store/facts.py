@@ -64,6 +64,14 @@ def connect(path: Path) -> sqlite3.Connection:
     return connection
 
 
+def require_schema(connection: sqlite3.Connection, index_dir: Path | str) -> None:
+    """An index written by another version of the tables is rebuilt by the user, never patched or
+    silently rebuilt from whatever files one ingest happens to be given."""
+    if get_meta(connection, "schema") != SCHEMA_VERSION:
+        raise ValueError(f"the index in {index_dir} was built by another version of juesuan-qa; "
+                         "rebuild it: juesuan-qa ingest --rebuild corpus/")
+
+
 def get_meta(connection: sqlite3.Connection, key: str) -> str | None:
     row = connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return row[0] if row else None
