@@ -67,6 +67,8 @@ TABLE_TYPES: tuple[TableType, ...] = (
     TableType("expenditure", "支出总表", "支出决算表", all_of=("支出",), none_of=("收入",)),
 )
 TYPES_BY_KEY = {t.key: t for t in TABLE_TYPES}
+# tables that print only the 基本支出 part of an item (an economic row there leaves out projects)
+BASIC_ONLY = frozenset({"gpb_basic", "fiscal_basic", "basic"})
 _NAMES = {name: t.key for t in TABLE_TYPES for name in (t.budget, t.final)}
 
 _NOISE = re.compile(r"^\d{4}年度?|[“”\"（）()]|公开\d{1,2}表|表\d{1,2}")
@@ -119,6 +121,7 @@ COLUMN_ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("一般公共预算", ("一般公共预算",)),
     ("财政拨款", ("财政拨款",)),
     ("财政专户", ("财政专户",)),
+    ("政府采购", ("政府采购",)),
     ("事业收入", ("事业收入",)),
     ("经营收入", ("经营收入",)),
     ("上级补助", ("上级补助",)),
@@ -162,6 +165,17 @@ def scope_named(text: str) -> str:
     """The funding scope a question names ("" when none): the narrowest scope word in it."""
     folded = fold(text)
     return next((scope for scope in SCOPES if scope in folded), "")
+
+
+_SCOPE_ROW = re.compile(r"^(?:其中:?)?(" + "|".join(SCOPES) + r")(?:预算)?(?:财政)?(?:拨款|资金)?(?:收入)?$")
+
+
+def scope_row(label: str) -> str:
+    """The funding scope a row names when the row is that source of funds (1、一般公共预算,
+    一般公共预算拨款收入, 政府性基金预算资金), "" otherwise: a question asking for the scope's
+    收入 means that row."""
+    match = _SCOPE_ROW.match(fold(label))
+    return match.group(1) if match else ""
 
 
 def within_scope(inner: str, outer: str) -> bool:

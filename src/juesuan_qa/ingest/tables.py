@@ -367,6 +367,9 @@ def default_column(columns: list[str]) -> str:
         for column in columns:
             if column.split("/")[-1] == preferred or column == preferred:
                 return column
+    for column in columns:  # 支出总计, 本年收入合计: a total named by what it totals
+        if column.split("/")[-1].endswith(("总计", "合计")):
+            return column
     for column in columns:
         if "合计" in column:
             return column

@@ -12,6 +12,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from juesuan_qa.domain.vocabulary import GRAND_ROWS, SIDE_TOTALS, scope_named
 from juesuan_qa.qa.router import Slots
 from juesuan_qa.records import TextFigure
 from juesuan_qa.store.bm25 import tokenize
@@ -35,6 +36,7 @@ OPERATIONS = {
     "追加": ("追加",), "批复": ("批复",), "尾款": ("尾款",), "质保金": ("质保金",), "支付": ("支付",),
 }
 OPERATION_BONUS = 6.0
+_WHOLE_WORDS = GRAND_ROWS | SIDE_TOTALS | {"小计", "总额"}
 CHANGES = ("减少", "下降", "增加", "增长")  # operations whose figure follows the word
 # Question words and the words the prose uses for the same thing.
 ALTERNATIVES = {"总支出": ("支出合计", "支出总计"), "总收入": ("收入合计", "收入总计"),
@@ -81,6 +83,13 @@ def score_figures(slots: Slots, figures: list[TextFigure], *, sections: set[str]
     if asked:  # the figure must do what the question asks (减少 …), when any figure does
         doing = [f for f in scoped if all(any(w in fold(f.context) for w in words) for words in asked)]
         scoped = doing or scoped
+    head = head_forms(slots)
+    if head:  # the figure of the item asked for, not of the whole it is part of, when one is stated
+        scoped = [f for f in scoped if any(form in fold(f.context) for form in head)] or scoped
+    flow = _flow(slots.content)
+    if flow:  # a 支出 figure never answers a question about 收入, nor the reverse
+        other = "支出" if flow == "收入" else "收入"
+        scoped = [f for f in scoped if not (other in fold(f.context) and flow not in fold(f.context))]
     years = [f"{y}年" for y in slots.years]
     # a number the question states with its unit (7个项目) must hold in the sentence, when any does
     given = re.findall(r"\d+(?:\.\d+)?[个人项次辆台家篇]", _YEARS.sub("", slots.content))
@@ -125,6 +134,25 @@ def score_figures(slots: Slots, figures: list[TextFigure], *, sections: set[str]
         matches.append(FigureMatch(figure, score, explained / total))
     matches.sort(key=lambda m: -m.score)
     return matches
+
+
+def head_forms(slots: Slots) -> tuple[str, ...]:
+    """How the item a question asks for is written: its last named row or column (a noun phrase
+    ends in its head, so 基本支出中的人员经费 asks for 人员经费), with the labels it stands for."""
+    items = [m for m in slots.mentions if any(t.kind in ("row", "column", "synonym") for t in m.terms)
+             and not any(t.kind == "part" for t in m.terms) and m.text not in _WHOLE_WORDS
+             and not scope_named(m.text)]
+    if not items:
+        return ()
+    head = items[-1]
+    forms = {head.text} | {t.target for t in head.terms if t.target and t.kind == "synonym"}
+    return tuple(f for f in forms if len(f) >= 2)
+
+
+def _flow(content: str) -> str:
+    """收入 or 支出 when the question names exactly one of them."""
+    named = [word for word in ("收入", "支出") if word in content]
+    return named[0] if len(named) == 1 else ""
 
 
 _COMPARISON = re.compile(r"(?<!占)比(?![重例率])(.*?)(?=增加|减少|增长|下降|降低|上升)")

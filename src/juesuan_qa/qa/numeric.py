@@ -13,7 +13,19 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from juesuan_qa.domain.vocabulary import GRAND_ROWS, scope_named, scope_of_type, table_type, within_scope
+from juesuan_qa.domain.vocabulary import (
+    BASIC_ONLY,
+    GRAND_ROWS,
+    SCOPES,
+    SIDE_TOTALS,
+    TOTAL_COLUMNS,
+    column_role,
+    scope_named,
+    scope_of_type,
+    scope_row,
+    table_type,
+    within_scope,
+)
 from juesuan_qa.ingest.projects import SHEET_TABLE
 from juesuan_qa.ingest.tables import default_column
 from juesuan_qa.qa.router import Slots
@@ -28,6 +40,7 @@ COLUMN_SCORE = 5.0
 DEFAULT_COLUMN_SCORE = 2.0
 PART_SCORE = 3.0
 COVERAGE_SCORE = 2.0
+NARROW_SCORE = 0.5  # a 基本支出-only table's row, when the question does not ask for 基本支出
 FLOW_SCORE = 0.5  # 花了 leans to an expenditure table when the same row is in several
 _SPENDING = re.compile(r"花|支出|用于|用了|开支")
 _RECEIVING = re.compile(r"收入|收了|到账")
@@ -111,6 +124,8 @@ def score_facts(slots: Slots, facts: list[Fact]) -> list[Reading]:
     tables_with_rows = {(f.loc.doc_id, f.table) for f in scoped if norm_label(f.row) in wanted.rows}
     latest = _latest_row_years(scoped)
     mention_texts = {fold(m.text) for m in slots.mentions if len(m.text) >= 3}
+    asks_basic = "基本" in slots.content
+    named_columns = bool(wanted.columns or wanted.synonym_columns)
     readings: list[Reading] = []
     for fact in scoped:
         label, row_year = _row_year(norm_label(fact.row))
@@ -123,10 +138,15 @@ def score_facts(slots: Slots, facts: list[Fact]) -> list[Reading]:
             score = CODE_SCORE
         elif label in wanted.rows or label.split("/")[-1] in wanted.rows and "/" not in label:
             score = wanted.rows.get(label, 0.0) or wanted.rows[label.split("/")[-1]]
+        elif scope and not wanted.rows and flow != "支出" and scope_row(label) == scope \
+                and "收入" in fold(fact.part + fact.title):
+            score = ROW_SCORE  # 一般公共预算财政拨款收入: the row of that source of funds
         elif hinted(fact) and label.endswith(TOTAL_ROWS) and set(TOTAL_ROWS) & set(wanted.rows):
             score = ROW_SCORE  # 三公经费合计 is the 合计 asked for in the 三公 table
-        elif (label in TOTAL_ROWS or label in own_names) and (fact.loc.doc_id, fact.table) not in tables_with_rows:
-            if not (wanted.columns or wanted.synonym_columns) and not hinted(fact):
+        elif (label in TOTAL_ROWS or label in own_names or label in SIDE_TOTALS and named_columns) \
+                and (fact.loc.doc_id, fact.table) not in tables_with_rows:
+            # a side's whole (支出总计 of a 收支总表) is the total of the columns a question names
+            if not named_columns and not hinted(fact):
                 continue  # only a table word was named: the totals of other tables are not meant
             score = IMPLICIT_TOTAL_SCORE
             implicit = True
@@ -160,6 +180,11 @@ def score_facts(slots: Slots, facts: list[Fact]) -> list[Reading]:
         # them (因公出国(境)费 in its column, 财政拨款 in its title) beats one that satisfies one
         covered = sum(1 for text in mention_texts if text in label or text in fold(fact.column) or text in title)
         score += COVERAGE_SCORE * max(0, covered - 1)
+        kind = table_type(fact.title)
+        if not asks_basic and kind in BASIC_ONLY and not implicit:
+            score -= NARROW_SCORE  # 因公出国(境)费用 in the 三公 table is the whole; its 基本支出 row a part
+        if _narrower(scope_of_type(kind), scope):
+            score -= NARROW_SCORE  # 人员经费 with no funding scope named: all funds, not 一般公共预算's
         unit_class = _UNIT_CLASS.get(fact.unit, "count")
         if slots.unit_class in ("count", "percent") and unit_class != slots.unit_class:
             continue
@@ -167,6 +192,11 @@ def score_facts(slots: Slots, facts: list[Fact]) -> list[Reading]:
         readings.append(Reading(fact, score, implicit, lean))
     readings.sort(key=lambda r: (-r.score, -r.lean))
     return readings
+
+
+def _narrower(table_scope: str, asked: str) -> bool:
+    """A table of a narrower funding scope than the question asks (all funds when it names none)."""
+    return bool(table_scope) and table_scope != asked and (not asked or within_scope(table_scope, asked))
 
 
 @lru_cache(maxsize=4096)
@@ -202,6 +232,63 @@ def _latest_row_years(facts: list[Fact]) -> dict[tuple[str, str], int]:
             key = (fact.loc.doc_id, fact.table)
             out[key] = max(out.get(key, 0), year)
     return out
+
+
+_TOTAL_WORDS = GRAND_ROWS | SIDE_TOTALS | TOTAL_COLUMNS | {"小计", "总额", "总数", "一共", "总共"}
+# roles of the plain figure of a table: a cell whose column carries no other role is what a
+# question asking for a 合计, 预算数 or 决算数 of its row means
+_PLAIN_ROLES = {"本年数", "合计", "决算数", ""}
+
+
+def unmet(slots: Slots, fact: Fact, codes: dict[str, set[str]] | None = None) -> list[str]:
+    """The qualifiers of the question the cell does not carry (the answer policy: every one
+    must hold). A qualifier is one vocabulary mention — an item, a column, a table word, a
+    funding scope — and it holds when the cell's table, part, row or column says it, when the
+    cell is a whole and the mention asks for a whole, when its role is the plain figure, or when
+    it names the subject the cell's row is part of (卫生健康支出里的行政事业单位医疗: `codes`, row
+    label → the subject codes it is printed with)."""
+    label = norm_label(fact.row)
+    text = fold("|".join((fact.title, fact.part, fact.row, fact.column)))
+    column_roles = set(column_role(fact.column).split("/"))
+    roles = column_roles | set(column_role(fact.row).split("/"))
+    whole = label in GRAND_ROWS | SIDE_TOTALS or label.endswith("合计") or label.endswith("总计")
+    missing = []
+    for mention in slots.mentions:
+        if any(term.kind == "part" for term in mention.terms):
+            continue  # 收入/支出 alone say which side, which the tables' parts already order by
+        if any(_carries(term, fact, text, label) for term in mention.terms):
+            continue
+        word = mention.text
+        plain = not column_roles - _PLAIN_ROLES
+        if word in _TOTAL_WORDS and (whole or plain or fold(fact.column.split("/")[-1]) in TOTAL_COLUMNS):
+            continue
+        if word in SCOPES and in_scope(fact, word):
+            continue
+        role = column_role(word)
+        if role and (role in roles or (role in _PLAIN_ROLES and plain)):
+            continue
+        if fact.code and any(fact.code.startswith(code) and fact.code != code
+                             for term in mention.terms for code in (codes or {}).get(term.target, ())):
+            continue
+        missing.append(word)
+    return missing
+
+
+def subject_codes(facts: list[Fact]) -> dict[str, set[str]]:
+    """Row label → the subject codes it is printed with, for naming a cell by its parent subject."""
+    out: dict[str, set[str]] = {}
+    for fact in facts:
+        if fact.code:
+            out.setdefault(norm_label(fact.row), set()).add(fact.code)
+    return out
+
+
+def _carries(term, fact: Fact, text: str, label: str) -> bool:
+    pieces = [term.text, term.target] if term.kind != "synonym" else [term.target, term.column]
+    if term.kind == "synonym" and term.table and term.table not in text:
+        return False
+    return any(piece and (piece in text or piece == label) for piece in pieces) or \
+        (term.kind == "synonym" and not term.target and not term.column and term.table in text)
 
 
 def best_readings(readings: list[Reading], minimum: float = IMPLICIT_TOTAL_SCORE) -> list[list[Reading]]:

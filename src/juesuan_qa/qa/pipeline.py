@@ -23,7 +23,7 @@ from juesuan_qa.qa.arithmetic import compute
 from juesuan_qa.qa.figures import best_figure, score_figures
 from juesuan_qa.qa.lexicon import Vocabulary
 from juesuan_qa.qa.narrative import MIN_COVERAGE, extract, retrieve
-from juesuan_qa.qa.numeric import best_readings, part_rows_to_sum, score_facts
+from juesuan_qa.qa.numeric import best_readings, part_rows_to_sum, score_facts, subject_codes, unmet
 from juesuan_qa.qa.projects import find_project, resolve, wants_grade
 from juesuan_qa.qa.router import Slots, longest_common, project_core, route, without_name
 from juesuan_qa.records import Answer, Citation, Document, Fact, Project, TextFigure, Value
@@ -154,7 +154,9 @@ def _numeric(corpus: Corpus, slots: Slots) -> Answer | None:
             return compose.figure_answer(slots.question, [stated], corpus.documents)  # the document says it
         return compose.computed_answer(slots.question, computed, corpus.documents, stated)
     rows = part_rows_to_sum(slots, facts)
-    readings = best_readings(score_facts(slots, facts))
+    scored = score_facts(slots, facts)
+    codes = subject_codes(facts)
+    readings = best_readings([r for r in scored if not unmet(slots, r.fact, codes)])
     if figure and _prose_first(slots, figure.figure, readings):
         return compose.figure_answer(slots.question, [figure.figure], corpus.documents)
     if rows:
