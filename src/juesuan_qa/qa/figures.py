@@ -38,8 +38,9 @@ OPERATIONS = {
 OPERATION_BONUS = 6.0
 _WHOLE_WORDS = GRAND_ROWS | SIDE_TOTALS | {"小计", "总额"}
 CHANGES = ("减少", "下降", "增加", "增长")  # operations whose figure follows the word
+_COUNTED = re.compile(r"^(?:多少|几)?[个辆人台套家篇次项名](?=[\u4e00-\u9fff])|^(?:多少|几)")
 # Question words and the words the prose uses for the same thing.
-ALTERNATIVES = {"总支出": ("支出合计", "支出总计"), "总收入": ("收入合计", "收入总计"),
+ALTERNATIVES = {"车": ("车辆", "用车"), "总支出": ("支出合计", "支出总计"), "总收入": ("收入合计", "收入总计"),
                 "比重": ("占比",), "比例": ("占比", "完成"), "增长率": ("增长",), "花了": ("支出", "执行")}
 
 
@@ -51,10 +52,12 @@ class FigureMatch:
 
 
 def question_terms(slots: Slots) -> list[str]:
-    """Content words of the question; names of the indexed departments say who, not what."""
+    """Content words of the question; names of the indexed departments say who, not what.
+    A count asked for (多少辆车, 几个项目) is a question about the thing counted (车, 项目)."""
     terms = [t for t in tokenize(slots.content) if t not in _QUESTION_WORDS and t not in slots.names]
     terms += [m.text for m in slots.mentions if m.text not in terms]
-    return list(dict.fromkeys(terms))
+    counted = [_COUNTED.sub("", t) for t in terms]
+    return list(dict.fromkeys(t for t in counted if t and t not in _QUESTION_WORDS))
 
 
 def score_figures(slots: Slots, figures: list[TextFigure], *, sections: set[str] | None = None,
