@@ -1,0 +1,90 @@
+"""The answer policy on small hand-made documents: a cell answers only when it carries every
+qualifier the question names; otherwise a prose figure of exactly that item, or an abstention.
+Each test is one class of wrong figure seen on real disclosures."""
+
+from __future__ import annotations
+
+import pytest
+
+from juesuan_qa.qa.lexicon import build_vocabulary
+from juesuan_qa.qa.pipeline import Corpus, ask
+from juesuan_qa.records import Document, Fact, Locator, TextFigure
+
+DOC = "test-2026-yusuan"
+DEPARTMENT = "示范市测试局"
+
+
+def _fact(title: str, row: str, column: str, value: float | None, *, part: str = "", code: str = "") -> Fact:
+    return Fact(title, title, part, row, code, column, value or 0.0, "万元", value is None,
+                Locator(DOC, title, title, page=1, quote=row), status="verified")
+
+
+def _figures(sentence: str) -> list[TextFigure]:
+    from juesuan_qa.ingest.prose import extract_figures
+    from juesuan_qa.records import Passage
+
+    return extract_figures(Passage("p1", DOC, ("情况说明",), sentence, 1, 1, page=2))
+
+
+def _corpus(facts: list[Fact], prose: str = "") -> Corpus:
+    document = Document(DOC, f"{DEPARTMENT}2026年部门预算", DEPARTMENT, 2026, "预算", "test.pdf", "0")
+    return Corpus({DOC: document}, facts, [], _figures(prose) if prose else [], build_vocabulary(facts), None)
+
+
+def _first(corpus: Corpus, question: str) -> float | None:
+    answer = ask(corpus, f"{DEPARTMENT}2026年{question}")
+    return None if answer.abstained or not answer.values else answer.values[0].value
+
+
+def test_a_part_of_a_whole_is_not_answered_with_the_whole():
+    facts = [_fact("一般公共预算拨款支出预算表", "合计", "基本支出", 100.0),
+             _fact("一般公共预算拨款支出预算表", "合计", "项目支出", 50.0)]
+    without_prose = _corpus(facts)
+    assert _first(without_prose, "一般公共预算拨款基本支出中人员经费是多少？") is None
+    with_prose = _corpus(facts, "2026年度一般公共预算拨款基本支出100.00万元，其中：人员经费80.00万元，公用经费20.00万元。")
+    assert _first(with_prose, "一般公共预算拨款基本支出中人员经费是多少？") == 80.0
+    assert _first(with_prose, "一般公共预算拨款基本支出是多少？") == 100.0
+
+
+def test_the_whole_of_an_item_wins_over_its_basic_expenditure_row():
+    facts = [_fact("一般公共预算基本支出经济分类情况表", "因公出国（境）费用", "预算数", None, code="30212"),
+             _fact("一般公共预算基本支出经济分类情况表", "办公费", "预算数", 3.0, code="30201"),
+             _fact("一般公共预算三公经费支出预算表", "1、因公出国（境）费用", "预算数", 70.0)]
+    corpus = _corpus(facts)
+    answer = ask(corpus, f"{DEPARTMENT}2026年因公出国（境）费用安排了多少？")
+    assert [v.value for v in answer.values] == [70.0]
+    assert _first(corpus, "办公费是多少？") == 3.0  # printed only in the 基本支出 table: still that row
+
+
+def test_the_row_of_a_funding_source_answers_its_revenue_not_a_spending_sentence():
+    facts = [_fact("财务收支预算总表", "一、财政拨款收入", "预算数", 520.0, part="本年收入"),
+             _fact("财务收支预算总表", "1、一般公共预算", "预算数", 500.0, part="本年收入"),
+             _fact("财务收支预算总表", "2、政府性基金预算", "预算数", 20.0, part="本年收入"),
+             _fact("财务收支预算总表", "收入总计", "预算数", 520.0, part="本年收入")]
+    corpus = _corpus(facts, "财政拨款支出预算中，一般公共预算拨款支出预算5万元，比2025年预算减少1万元。")
+    assert _first(corpus, "一般公共预算财政拨款收入是多少？") == 500.0
+
+
+def test_a_subject_named_with_its_parent_is_the_row_under_that_parent():
+    facts = [_fact("一般公共预算支出表", "一般公共服务支出", "合计", 30.0, code="201"),
+             _fact("一般公共预算支出表", "行政运行", "合计", 10.0, code="2010101"),
+             _fact("一般公共预算支出表", "公共安全支出", "合计", 60.0, code="204"),
+             _fact("一般公共预算支出表", "行政运行", "合计", 40.0, code="2040101")]
+    corpus = _corpus(facts)
+    assert _first(corpus, "公共安全支出里的行政运行是多少？") == 40.0
+    assert _first(corpus, "一般公共服务支出中行政运行支出是多少？") == 10.0
+
+
+@pytest.mark.parametrize("question", ["共有多少辆车？", "一共有几辆车？", "截至2025年底有几辆车？"])
+def test_a_vehicle_count_is_the_sentence_that_counts_vehicles(question):
+    corpus = _corpus([_fact("支出总表", "合计", "合计", 900.0)],
+                     "截至2025年12月31日，本部门共有车辆8辆，其中，执法执勤用车5辆、特种专业技术用车3辆。")
+    assert _first(corpus, question) == 8.0
+
+
+def test_a_named_column_of_a_receipts_and_payments_table_is_read_on_its_side_total():
+    facts = [_fact("预算单位财务收支预算总表", "一、一般公共服务支出", "基本支出/人员经费", 60.0, part="本年支出"),
+             _fact("预算单位财务收支预算总表", "支出总计", "基本支出/人员经费", 75.0, part="本年支出"),
+             _fact("预算单位财务收支预算总表", "支出总计", "预算数/合计", 120.0, part="本年支出"),
+             _fact("预算单位一般公共预算基本支出部门预算经济分类预算表", "合计", "一般公共预算基本支出/人员经费", None)]
+    assert _first(_corpus(facts), "基本支出中的人员经费是多少？") == 75.0
