@@ -88,3 +88,15 @@ def test_a_named_column_of_a_receipts_and_payments_table_is_read_on_its_side_tot
              _fact("预算单位财务收支预算总表", "支出总计", "预算数/合计", 120.0, part="本年支出"),
              _fact("预算单位一般公共预算基本支出部门预算经济分类预算表", "合计", "一般公共预算基本支出/人员经费", None)]
     assert _first(_corpus(facts), "基本支出中的人员经费是多少？") == 75.0
+
+
+def test_no_cell_carrying_every_qualifier_abstains_and_offers_related_cells():
+    facts = [_fact("一般公共预算支出表", "一般公共服务支出", "合计", 30.0, code="201"),
+             _fact("一般公共预算支出表", "行政运行", "合计", 10.0, code="2010101"),
+             _fact("一般公共预算支出表", "公共安全支出", "合计", 60.0, code="204"),
+             _fact("一般公共预算支出表", "公安", "合计", 60.0, code="20402")]
+    answer = ask(_corpus(facts), f"{DEPARTMENT}2026年公共安全支出里的行政运行是多少？")
+    assert answer.abstained and answer.values == []
+    assert 10.0 in [r.value for r in answer.related] and len(answer.related) <= 3
+    assert "相关数字" in answer.answer and all(r.citation.section for r in answer.related)
+    assert 30.0 not in [r.value for r in answer.related]  # a total is never offered for an item

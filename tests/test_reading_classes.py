@@ -261,3 +261,31 @@ def test_questions_about_what_disclosures_never_hold_are_recognised():
 def test_a_never_disclosed_question_abstains_and_is_reviewed(kb):
     answer = kb.ask("晋城市大数据应用局局长叫什么名字？")
     assert answer.abstained and answer.needs_review and "不披露人员姓名" in answer.answer
+
+
+# ---- figures exactly as printed ----
+
+def test_one_figure_pattern_reads_units_as_printed():
+    from juesuan_qa.domain.units import FIGURE, parse_figure
+
+    found = [parse_figure(m) for m in FIGURE.finditer(
+        "支出1.2亿元，比上年下降2.3个百分点，第3期工程完成，购置车辆5辆，合计12,345.60万元，占比5.20%。")]
+    assert found == [(1.2, "亿元"), (2.3, "个百分点"), (5.0, "辆"), (12345.6, "万元"), (5.2, "%")]
+
+
+def test_money_converts_only_between_money_units():
+    from juesuan_qa.domain.units import convert
+
+    assert convert(1.2, "亿元", "万元") == 12000 and convert(26054663, "元", "万元") == 2605.4663
+    assert convert(500, "千元", "万元") == 50 and convert(5, "辆", "万元") is None
+
+
+def test_figures_are_shown_with_the_decimals_printed():
+    from juesuan_qa.textutil import format_amount
+
+    assert format_amount(5.2, "%", "占比5.20%") == "5.20%"
+    assert format_amount(2605, "万元", "一般公共预算拨款支出预算2,605万元") == "2,605万元"
+    assert format_amount(2605, "万元") == "2,605.00万元"
+    assert format_amount(317.025, "万元", "317.03") == "317.025万元"  # a decimal is never dropped
+    assert format_amount(0.000012, "%") == "0.000012%" and "e" not in format_amount(1e-5, "分")
+    assert format_amount(943, "辆") == "943辆"

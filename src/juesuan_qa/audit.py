@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import TYPE_CHECKING, Any
 
 from juesuan_qa.audit_rules import (
@@ -43,6 +43,7 @@ from juesuan_qa.audit_rules import (
     side_rows,
     table_findings,
 )
+from juesuan_qa.domain.units import FIGURE, MONEY, convert
 from juesuan_qa.qa.compose import cite_fact, cite_figure, place_of
 from juesuan_qa.records import Citation, Document, Fact, TextFigure
 from juesuan_qa.textutil import figure_text, fold, norm_label
@@ -59,7 +60,6 @@ RULE_NAMES = {
     "prose_completion": "预算完成率", "prose_sangong": "三公增减",
 }
 STATUS_NAMES = {OK: "一致", ROUNDING: "尾数误差", MISMATCH: "不一致"}
-_FIGURE = re.compile(r"[\d,]+(?:\.\d+)?\s*(?:万元|亿元|元|%|％|个|人次|人|辆|台|套|批次|次|家|篇|期|分)")
 _LEAD = re.compile(r"^(?:其中|\d{4}年度?|全年|本年度|本年)+")
 _CHANGE = ("增加", "减少", "增长", "下降", "上升")
 MIN_KEY = 4  # a label shorter than 基本支出 names nothing on its own
@@ -96,7 +96,7 @@ def audit(kb: KnowledgeBase, doc_id: str | None = None) -> dict[str, list[Findin
 
 def last_piece(figure: TextFigure) -> str:
     """What the figure is: the words between the previous figure and this one (收入总计, 基本支出 …)."""
-    return fold(_FIGURE.split(figure.context.split("|")[0])[-1])
+    return fold(FIGURE.split(figure.context.split("|")[0])[-1])
 
 
 def label_index(facts: list[Fact]) -> dict[str, list[Fact]]:
@@ -156,11 +156,19 @@ def best(options: list[Finding]) -> Finding | None:
 
 
 def to_wan(fact: Fact) -> float:
-    return fact.value / 10000 if fact.unit == "元" else fact.value
+    return convert(fact.value, fact.unit, "万元")
+
+
+def _in_wan(figure: TextFigure) -> TextFigure:
+    """A money figure stated in 亿元 or 元, compared in the tables' 万元."""
+    if figure.unit in MONEY and figure.unit != "万元":
+        return replace(figure, value=convert(figure.value, figure.unit, "万元"), unit="万元")
+    return figure
 
 
 def prose_findings(facts: list[Fact], figures: list[TextFigure]) -> Iterator[Finding]:
     index = label_index(facts)
+    figures = [_in_wan(g) for g in figures]
     years = Counter(int(y) for g in figures for y in re.findall(r"(20\d{2})年", g.sentence))
     year = years.most_common(1)[0][0] if years else 0  # the year the disclosure speaks of most
     sections: dict[tuple, list[TextFigure]] = {}

@@ -12,6 +12,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from juesuan_qa.domain.units import convert
 from juesuan_qa.textutil import fold
 
 KINDS = ("table", "text_number", "text", "ambiguous", "none")
@@ -40,17 +41,6 @@ def load_cases(path: Path) -> list[dict[str, Any]]:
         case["_set"] = path.name
         cases.append(case)
     return cases
-
-
-def convert(value: float, unit: str, to: str) -> float | None:
-    """万元 ↔ 元 (×10000); other units only compare with themselves."""
-    if unit == to:
-        return value
-    if unit == "万元" and to == "元":
-        return value * 10000
-    if unit == "元" and to == "万元":
-        return value / 10000
-    return None
 
 
 def _matches(case: dict, item: dict) -> bool:

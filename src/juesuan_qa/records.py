@@ -191,6 +191,17 @@ class Citation:
     file: str = ""  # source file name: page numbers restart in each file of a split disclosure
 
 
+@dataclass(frozen=True)
+class Related:
+    """A cited figure near what was asked, offered beside an abstention (CONTRACT.md §1,
+    optional): shown so a reader can look further, never one of the answer's `values`."""
+
+    value: float
+    unit: str
+    label: str
+    citation: Citation
+
+
 @dataclass
 class Answer:
     question: str
@@ -203,6 +214,7 @@ class Answer:
     # Not part of the contract's required fields; extra fields are allowed by it.
     needs_review: bool = False
     confidence: str = ""  # high | medium | low (CONTRACT.md §1, optional), set by qa.pipeline.ask
+    related: list[Related] = field(default_factory=list)  # on an abstention only
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -46,14 +46,28 @@ def figure_text(value: float) -> str:
     return f"{value:,.{max(2, decimals_of(value))}f}"
 
 
-def format_amount(value: float, unit: str) -> str:
-    """A figure as the disclosure prints it: thousands separators, at least two decimals for
-    money, and every decimal the source has (317.025 stays 317.025, never 317.02)."""
-    if unit in ("万元", "元"):
-        return f"{value:,.{max(2, decimals_of(value))}f}{unit}"
-    if unit == "%":
-        return f"{value:g}%"
-    return f"{value:g}{unit}"
+_PRINTED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+_MONEY_UNITS = ("元", "千元", "万元", "亿元")
+
+
+def printed_decimals(value: float, source: str) -> int | None:
+    """The decimals `value` is printed with in `source` (a cell's row, a sentence), if it is."""
+    for match in _PRINTED.finditer(source):
+        text = match.group().replace(",", "")
+        if abs(float(text) - value) < 1e-9:
+            return len(text.split(".")[1]) if "." in text else 0
+    return None
+
+
+def format_amount(value: float, unit: str, source: str = "") -> str:
+    """The one way a figure is shown: as `source` prints it when given (5.20% stays 5.20%,
+    2,605万元 stays 2,605万元); otherwise money with thousands separators and at least two
+    decimals. Never an exponent, never a decimal dropped (317.025 stays 317.025)."""
+    printed = printed_decimals(value, source) if source else None
+    money = unit in _MONEY_UNITS
+    decimals = max(printed if printed is not None else (2 if money else 0), decimals_of(value))
+    separator = "," if money or abs(value) >= 10000 else ""
+    return f"{value:{separator}.{decimals}f}{unit}"
 
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；;!?])")

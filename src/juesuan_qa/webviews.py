@@ -12,7 +12,7 @@ import re
 from juesuan_qa.ingest.tables import default_column
 from juesuan_qa.qa.compose import place_of
 from juesuan_qa.records import Fact, Project
-from juesuan_qa.textutil import figure_text, format_amount, norm_label
+from juesuan_qa.textutil import format_amount, norm_label
 
 MAX_ROWS = 40  # a cited table is shown around its cited row, not whole 300-row tables
 CSS = """
@@ -69,7 +69,7 @@ def table_html(facts: list[Fact], row: str | None, column: str | None) -> str:
         tds = []
         for c in columns:
             fact = cells.get((part, label, c))
-            text = "" if fact is None or fact.empty else f"{figure_text(fact.value)}".rstrip("0").rstrip(".")
+            text = "" if fact is None or fact.empty else format_amount(fact.value, "", fact.loc.quote)
             css = "hit" if hit_row and c == column else ("row" if hit_row else "")
             tds.append(f"<td class='{css}'>{html.escape(text)}</td>")
         name = f"{part}·{label}" if part else label

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import re
 
+from juesuan_qa.domain.units import FIGURE, parse_figure
 from juesuan_qa.ingest.blocks import Block
 from juesuan_qa.records import Locator, Passage, TextFigure
 from juesuan_qa.textutil import split_sentences
 
 CHUNK_CHARS = 260  # about two or three disclosure sentences: one idea, still quotable
 GLOSSARY_HEADING = "名词解释"
-_FIGURE = re.compile(
-    r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万元|亿元|元|%|％|个|人次|人|辆|台|套|批次|次|家|篇|期|分)"
-)
 _CLAUSE_BREAK = re.compile(r"(?<!\d)[，,](?!\d)|[，；;：:。、]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 CONTEXT_CJK = 6  # a figure's context reaches back until it names something (占比 alone does not)
@@ -85,11 +83,8 @@ def extract_figures(passage: Passage) -> list[TextFigure]:
     """Every figure with a unit stated in a passage, with the clauses that say what it is."""
     figures: list[TextFigure] = []
     for sentence in split_sentences(passage.text):
-        for match in _FIGURE.finditer(sentence):
-            value = float(match.group(1).replace(",", ""))
-            unit = match.group(2).replace("％", "%")
-            if unit == "亿元":
-                value, unit = value * 10000, "万元"
+        for match in FIGURE.finditer(sentence):
+            value, unit = parse_figure(match)  # as printed: 1.2亿元 stays 1.2亿元
             clauses = _CLAUSE_BREAK.split(sentence[: match.start()])
             before = ""
             for clause in reversed(clauses[-3:]):

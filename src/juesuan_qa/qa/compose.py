@@ -6,8 +6,10 @@ the citation number of its source. Nothing in this module invents a number.
 
 from __future__ import annotations
 
+from juesuan_qa.domain.units import convert
+from juesuan_qa.domain.vocabulary import table_type, type_name
 from juesuan_qa.ingest.projects import SHEET_TABLE
-from juesuan_qa.records import Answer, Citation, Document, Fact, Passage, TextFigure, Value
+from juesuan_qa.records import Answer, Citation, Document, Fact, Passage, Related, TextFigure, Value
 from juesuan_qa.textutil import format_amount, norm_label
 
 EMPTY_NOTE = "（表中该栏为空，按决算公开惯例即为0）"
@@ -111,7 +113,7 @@ def table_answer(question: str, facts: list[Fact], documents: dict[str, Document
         n = len(citations)
         code = f"（科目代码{fact.code}）" if fact.code else ""
         empty = EMPTY_NOTE if fact.empty else ""
-        line = f"{label}{code}：**{format_amount(fact.value, fact.unit)}**{empty}，见{where(fact)}。[{n}]"
+        line = f"{label}{code}：**{format_amount(fact.value, fact.unit, fact.loc.quote)}**{empty}，见{where(fact)}。[{n}]"
         tables = []
         for other in same[:MAX_ALSO]:
             if other.loc.table in {c.table for c in citations}:
@@ -127,10 +129,25 @@ def table_answer(question: str, facts: list[Fact], documents: dict[str, Document
     elif several:
         text = "问题没有指明部门，以下按部门分别列出：\n" + "\n".join(f"{n}. {line}" for n, line in enumerate(lines, 1))
     else:
-        text = (f"{subject}的“{question.strip('？?')}”有{len(facts)}种读法，口径不同：\n"
-                + "\n".join(f"{n}. {line}" for n, line in enumerate(lines, start=1))
+        text = (f"{subject}在不同口径下列示了{len(facts)}个数字：\n"
+                + "\n".join(f"{n}. {measure(fact, _kind(documents, fact))}：{line}" for n, (fact, line) in enumerate(zip(facts, lines, strict=True), 1))
                 + "\n" + _difference(facts))
     return Answer(question, "table", False, text, values, citations, needs_review=len(facts) > 1)
+
+
+def _kind(documents: dict[str, Document], fact: Fact) -> str:
+    doc = documents.get(fact.loc.doc_id)
+    return doc.kind if doc else ""
+
+
+def measure(fact: Fact, kind: str = "预算") -> str:
+    """What a reading measures, as its label in a list of readings: the classification its
+    subject code belongs to, else the canonical table it comes from."""
+    if fact.code[:1] == "2":
+        return "按功能分类（支出用途）"
+    if fact.code[:1] in ("3", "5"):
+        return "按经济分类（支出性质）"
+    return type_name(table_type(fact.title), kind) or fact.title
 
 
 def _difference(facts: list[Fact]) -> str:
@@ -148,7 +165,7 @@ def sum_answer(question: str, label: str, facts: list[Fact], documents: dict[str
     decimals = max(len(f"{f.value:.6f}".rstrip("0").split(".")[1]) for f in facts)
     total = round(sum(f.value for f in facts), max(decimals, 2))
     unit = facts[0].unit
-    terms = " + ".join(f"{format_amount(f.value, unit)}[{n}]" for n, f in enumerate(facts, start=1))
+    terms = " + ".join(f"{format_amount(f.value, unit, f.loc.quote)}[{n}]" for n, f in enumerate(facts, start=1))
     parts = "、".join(f"{norm_label(f.row)}" for f in facts)
     text = (f"{who(documents, facts[0].loc.doc_id)}{label}（{parts}之和，见{where(facts[0])}）：\n"
             f"{terms} = **{format_amount(total, unit)}**（表中未列合计，此数由所引各行相加得出）")
@@ -165,13 +182,13 @@ def figure_answer(question: str, figures: list[TextFigure], documents: dict[str,
         n += 1
         values.append(fact_value(fact, fact_label(fact)))
         citations.append(cite_fact(fact, documents))
-        lines.append(f"表格所列：{fact_label(fact)} **{format_amount(fact.value, fact.unit)}**，见{where(fact)}。[{n}]")
+        lines.append(f"表格所列：{fact_label(fact)} **{format_amount(fact.value, fact.unit, fact.loc.quote)}**，见{where(fact)}。[{n}]")
     for figure in figures:
         n += 1
         values.append(Value(figure.value, figure.unit, figure.context.replace("|", "…").strip("…")))
         citations.append(cite_figure(figure, documents))
         prefix = "文字说明：" if facts else ""
-        lines.append(f"{prefix}**{format_amount(figure.value, figure.unit)}**。原文：“{figure.sentence}”[{n}]")
+        lines.append(f"{prefix}**{format_amount(figure.value, figure.unit, figure.sentence)}**{converted(figure)}。原文：“{figure.sentence}”[{n}]")
     subject = who(documents, (facts[0].loc.doc_id if facts else figures[0].loc.doc_id))
     if len(lines) == 1:
         text = f"{subject}：{lines[0]}"
@@ -182,9 +199,17 @@ def figure_answer(question: str, figures: list[TextFigure], documents: dict[str,
     return Answer(question, route, False, text, values, citations, needs_review=len(lines) > 1)
 
 
+def converted(figure: TextFigure) -> str:
+    """A money figure printed in 亿元 or 千元, also in 万元, the tables' unit, with the conversion."""
+    if figure.unit not in ("亿元", "千元"):
+        return ""
+    wan = convert(figure.value, figure.unit, "万元")
+    return f"（{format_amount(figure.value, figure.unit, figure.sentence)} = {format_amount(wan, '万元')}）"
+
+
 def grade_answer(question: str, project_name: str, grade: str, fact: Fact, documents: dict[str, Document]) -> Answer:
     text = (f"{who(documents, fact.loc.doc_id)}：{project_name}的绩效自评等级为**{grade}**"
-            f"（总分{fact.value:g}分），见《{fact.title}》。[1]")
+            f"（总分{format_amount(fact.value, '分', fact.loc.quote)}），见《{fact.title}》。[1]")
     return Answer(question, "table", False, text, [Value(fact.value, "分", "总分")], [cite_fact(fact, documents)])
 
 
@@ -219,8 +244,8 @@ def computed_answer(question: str, computed, documents: dict[str, Document],
     left, right = computed.left, computed.right
     what = "占" if computed.kind == "share" else "与"
     label = f"{fact_label(left)}{what}{fact_label(right)}{'的比例' if computed.kind == 'share' else '之差'}（计算）"
-    text = (f"{who(documents, left.loc.doc_id)}：{fact_label(left)} {format_amount(left.value, left.unit)}[1]，"
-            f"{fact_label(right)} {format_amount(right.value, right.unit)}[2]。\n"
+    text = (f"{who(documents, left.loc.doc_id)}：{fact_label(left)} {format_amount(left.value, left.unit, left.loc.quote)}[1]，"
+            f"{fact_label(right)} {format_amount(right.value, right.unit, right.loc.quote)}[2]。\n"
             f"计算：{computed.formula}，即 **{format_amount(computed.value, computed.unit)}**"
             f"（由所引两数计算得出）。")
     values = [Value(computed.value, computed.unit, label)]
@@ -228,7 +253,7 @@ def computed_answer(question: str, computed, documents: dict[str, Document],
     if stated is not None:
         citations.append(cite_figure(stated, documents))
         values.append(Value(stated.value, stated.unit, "文字说明所列"))
-        text += (f"\n文字说明所列为 **{format_amount(stated.value, stated.unit)}**，与计算结果不一致，"
+        text += (f"\n文字说明所列为 **{format_amount(stated.value, stated.unit, stated.sentence)}**，与计算结果不一致，"
                  f"请核对原文：“{stated.sentence}”[3]")
     return Answer(question, "table", False, text, values, citations, needs_review=stated is not None)
 
@@ -240,9 +265,18 @@ def which_department(question: str, doc_ids: list[str], documents: dict[str, Doc
     return Answer(question, "none", True, text, needs_review=True)
 
 
-def abstain(question: str, reason: str, coverage: str) -> Answer:
-    text = f"无法回答：{reason}\n目前可查询的公开文件：{coverage}"
-    return Answer(question, "none", True, text, needs_review=True)
+def abstain(question: str, reason: str, coverage: str, *, related: list[Fact] = (),
+            documents: dict[str, Document] | None = None) -> Answer:
+    """No answer; `related` cells (the asked item under another column, scope or table) are
+    listed with their citations as what the document does print, never as the answer."""
+    text = f"无法回答：{reason}"
+    offered = [Related(f.value, f.unit, fact_label(f), cite_fact(f, documents or {})) for f in related]
+    if offered:
+        lines = [f"- {who(documents or {}, f.loc.doc_id)} {r.label}：{format_amount(f.value, f.unit, f.loc.quote)}，见{where(f)}"
+                 for r, f in zip(offered, related, strict=True)]
+        text += "\n相关数字（口径与所问不同，不是答案，仅供查阅）：\n" + "\n".join(lines)
+    text += f"\n目前可查询的公开文件：{coverage}"
+    return Answer(question, "none", True, text, needs_review=True, related=offered)
 
 
 def coverage_text(documents: dict[str, Document]) -> str:

@@ -12,20 +12,19 @@ import math
 import re
 from dataclasses import dataclass
 
+from juesuan_qa.domain.units import unit_class
 from juesuan_qa.domain.vocabulary import GRAND_ROWS, SIDE_TOTALS, scope_named
 from juesuan_qa.qa.router import Slots
 from juesuan_qa.records import TextFigure
 from juesuan_qa.store.bm25 import tokenize
 from juesuan_qa.textutil import fold
 
-COUNT_UNITS = {"个", "人次", "人", "辆", "台", "套", "批次", "次", "家", "篇", "期"}
 MIN_COVERAGE = 0.45
 NEAR = 30  # characters before a figure's clause where its subject is usually named
 BARE_FIGURE = 12  # a "sentence" this short is only the figure and its unit
 _YEARS = re.compile(r"20\d\d年?")
 _QUESTION_WORDS = {"多少", "几个", "几", "是", "了", "有", "多少钱", "百分之几", "百分之多少", "一共", "总共",
                    "比例", "比重", "占", "钱", "花", "这", "要", "个", "什么"}
-_UNIT_CLASS = {"percent": {"%"}, "score": {"分"}, "money": {"万元", "元"}, "count": COUNT_UNITS}
 # What a figure does to its subject. When the question names one, the figure must do the
 # same (减少 asks for the decrease, not the amount in the same sentence).
 OPERATIONS = {
@@ -73,9 +72,8 @@ def score_figures(slots: Slots, figures: list[TextFigure], *, sections: set[str]
     scoped = [f for f in figures if f.loc.doc_id in slots.doc_ids
               and (sections is None or any(s in f.heading for s in sections))
               and all(r in fold(f.sentence) for r in required)]
-    units = _UNIT_CLASS.get(slots.unit_class)
-    if units:
-        scoped = [f for f in scoped if f.unit in units]
+    if slots.unit_class:
+        scoped = [f for f in scoped if unit_class(f.unit) == slots.unit_class]
     if not scoped:
         return []
     sentences = {fold(f.sentence) for f in figures}

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from juesuan_qa.domain.units import unit_class
 from juesuan_qa.domain.vocabulary import (
     BASIC_ONLY,
     GRAND_ROWS,
@@ -44,7 +45,6 @@ NARROW_SCORE = 0.5  # a 基本支出-only table's row, when the question does no
 FLOW_SCORE = 0.5  # 花了 leans to an expenditure table when the same row is in several
 _SPENDING = re.compile(r"花|支出|用于|用了|开支")
 _RECEIVING = re.compile(r"收入|收了|到账")
-_UNIT_CLASS = {"万元": "money", "元": "money", "%": "percent", "分": "score"}
 
 
 @dataclass(frozen=True)
@@ -103,14 +103,15 @@ def _columns_by_table(facts: list[Fact]) -> dict[tuple[str, str, str], list[str]
     return result
 
 
-def score_facts(slots: Slots, facts: list[Fact]) -> list[Reading]:
-    """All facts in scope with a positive match, best first."""
+def score_facts(slots: Slots, facts: list[Fact], *, any_scope: bool = False) -> list[Reading]:
+    """All facts in scope with a positive match, best first (`any_scope`: of every funding
+    scope, for offering related cells)."""
     wanted = _wanted(slots)
     if not (wanted.rows or wanted.codes or wanted.columns or wanted.tables):
         return []
     scoped = [f for f in facts if f.loc.doc_id in slots.doc_ids and f.table != SHEET_TABLE]
     scope = scope_named(slots.folded)
-    if scope:  # a funding scope asked for is a qualifier every cited cell must satisfy
+    if scope and not any_scope:  # a funding scope asked for is a qualifier every cited cell must satisfy
         scoped = [f for f in scoped if in_scope(f, scope)]
     columns = _columns_by_table(scoped)
     flow = "支出" if _SPENDING.search(slots.folded) else ("收入" if _RECEIVING.search(slots.folded) else "")
@@ -125,6 +126,13 @@ def score_facts(slots: Slots, facts: list[Fact]) -> list[Reading]:
     latest = _latest_row_years(scoped)
     mention_texts = {fold(m.text) for m in slots.mentions if len(m.text) >= 3}
     asks_basic = "基本" in slots.content
+    # the tables each item is printed in, per classification: a narrower table yields to a broader
+    # one printing the same item, but a functional subject of the same name (住房公积金 2210201
+    # beside 30113) is a second reading, not the whole of the economic one
+    printed_in: dict[tuple[str, str], set[str | None]] = {}
+    for other in scoped:
+        key = _item_key(other, norm_label(other.row), own_names)
+        printed_in.setdefault(key, set()).add(_type_of(other.title))
     named_columns = bool(wanted.columns or wanted.synonym_columns)
     readings: list[Reading] = []
     for fact in scoped:
@@ -180,13 +188,13 @@ def score_facts(slots: Slots, facts: list[Fact]) -> list[Reading]:
         # them (因公出国(境)费 in its column, 财政拨款 in its title) beats one that satisfies one
         covered = sum(1 for text in mention_texts if text in label or text in fold(fact.column) or text in title)
         score += COVERAGE_SCORE * max(0, covered - 1)
-        kind = table_type(fact.title)
-        if not asks_basic and kind in BASIC_ONLY and not implicit:
+        kind = _type_of(fact.title)
+        elsewhere = printed_in.get(_item_key(fact, label, own_names), set())
+        if not asks_basic and kind in BASIC_ONLY and elsewhere - BASIC_ONLY:
             score -= NARROW_SCORE  # 因公出国(境)费用 in the 三公 table is the whole; its 基本支出 row a part
-        if _narrower(scope_of_type(kind), scope):
+        if _narrower(scope_of_type(kind), scope) and any(not _narrower(scope_of_type(k), scope) for k in elsewhere):
             score -= NARROW_SCORE  # 人员经费 with no funding scope named: all funds, not 一般公共预算's
-        unit_class = _UNIT_CLASS.get(fact.unit, "count")
-        if slots.unit_class in ("count", "percent") and unit_class != slots.unit_class:
+        if slots.unit_class in ("count", "percent") and unit_class(fact.unit) != slots.unit_class:
             continue
         lean = FLOW_SCORE if flow and flow in title else 0.0
         readings.append(Reading(fact, score, implicit, lean))
@@ -194,9 +202,21 @@ def score_facts(slots: Slots, facts: list[Fact]) -> list[Reading]:
     return readings
 
 
+def _item_key(fact: Fact, label: str, own_names: set[str]) -> tuple[str, str]:
+    """What a cell is of, for comparing tables: its item (every table's whole is one item) and
+    its classification (functional 2xx or not)."""
+    whole = label in GRAND_ROWS | SIDE_TOTALS or label in own_names
+    return ("" if whole else _row_year(label)[0], "functional" if fact.code.startswith("2") else "")
+
+
 def _narrower(table_scope: str, asked: str) -> bool:
     """A table of a narrower funding scope than the question asks (all funds when it names none)."""
     return bool(table_scope) and table_scope != asked and (not asked or within_scope(table_scope, asked))
+
+
+@lru_cache(maxsize=4096)
+def _type_of(title: str) -> str | None:
+    return table_type(title)
 
 
 @lru_cache(maxsize=4096)
@@ -289,6 +309,30 @@ def _carries(term, fact: Fact, text: str, label: str) -> bool:
         return False
     return any(piece and (piece in text or piece == label) for piece in pieces) or \
         (term.kind == "synonym" and not term.target and not term.column and term.table in text)
+
+
+MAX_RELATED = 3
+
+
+def related_cells(slots: Slots, facts: list[Fact]) -> list[Fact]:
+    """Cells of the item asked for that fail some other qualifier (another column, scope or
+    table): what the document does print about it. Only named rows or codes; a total is never
+    offered in place of an item."""
+    codes = subject_codes(facts)
+    related: list[Fact] = []
+    seen: set[tuple[float, str]] = set()
+    for reading in score_facts(slots, facts, any_scope=True):
+        scope = scope_named(slots.folded)
+        if reading.implicit or reading.score < ROW_SCORE or not (
+                unmet(slots, reading.fact, codes) or scope and not in_scope(reading.fact, scope)):
+            continue
+        key = (round(reading.fact.value, 6), reading.fact.unit)
+        if key not in seen:
+            seen.add(key)
+            related.append(reading.fact)
+        if len(related) == MAX_RELATED:
+            break
+    return related
 
 
 def best_readings(readings: list[Reading], minimum: float = IMPLICIT_TOTAL_SCORE) -> list[list[Reading]]:

@@ -23,12 +23,19 @@ from juesuan_qa.qa.arithmetic import compute
 from juesuan_qa.qa.figures import best_figure, score_figures
 from juesuan_qa.qa.lexicon import Vocabulary
 from juesuan_qa.qa.narrative import MIN_COVERAGE, extract, retrieve
-from juesuan_qa.qa.numeric import best_readings, part_rows_to_sum, score_facts, subject_codes, unmet
+from juesuan_qa.qa.numeric import (
+    best_readings,
+    part_rows_to_sum,
+    related_cells,
+    score_facts,
+    subject_codes,
+    unmet,
+)
 from juesuan_qa.qa.projects import find_project, resolve, wants_grade
 from juesuan_qa.qa.router import Slots, longest_common, project_core, route, without_name
 from juesuan_qa.records import Answer, Citation, Document, Fact, Project, TextFigure, Value
 from juesuan_qa.store.passages import HybridSearch
-from juesuan_qa.textutil import fold, norm_label
+from juesuan_qa.textutil import fold, format_amount, norm_label
 
 STRICT_COVERAGE = 0.6
 ROUNDING = 0.011  # a stated 95.91% and a recomputed 95.905…% are the same figure
@@ -99,7 +106,9 @@ def _answer(corpus: Corpus, question: str, scope: set[str] | None = None) -> Ans
         answer = _numeric(corpus, slots)
         if answer:
             return answer
-        return compose.abstain(question, "公开文件中没有找到这个数字。", coverage)
+        return compose.abstain(question, "公开文件中没有找到这个数字。", coverage,
+                               related=related_cells(slots, corpus.facts_in(slots.doc_ids)),
+                               documents=corpus.documents)
     return _narrative(corpus, slots, project, coverage)
 
 
@@ -257,7 +266,7 @@ def _list_projects(corpus: Corpus, slots: Slots, coverage: str) -> Answer:
     citations = [Citation(**compose._doc_fields(corpus.documents, p.loc.doc_id), table=None, section=p.section,
                           row="总分", column="等级", page=p.loc.page, line=p.loc.line, quote=p.loc.quote)
                  for p in chosen]
-    lines = [f"{n}. {p.name}（总分{p.score:g}分，{p.grade}）[{n}]" for n, p in enumerate(chosen, 1)
+    lines = [f"{n}. {p.name}（总分{format_amount(p.score, '分', p.loc.quote)}，{p.grade}）[{n}]" for n, p in enumerate(chosen, 1)
              if p.score is not None]
     title = f"自评等级为“{grade}”的项目" if grade else "项目支出绩效自评表"
     text = f"{title}共{len(chosen)}个（逐一列出如下，计数即列表条数）：\n" + "\n".join(lines)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from juesuan_qa.domain.units import FIGURE, parse_figure
 from juesuan_qa.ingest.projects import SHEET_TABLE
 from juesuan_qa.qa.router import Slots, longest_common, project_core
 from juesuan_qa.records import Fact, Indicator, Project
@@ -19,7 +20,6 @@ from juesuan_qa.textutil import fold
 
 MIN_SHARED = 4  # characters a question must share with a project name to mean it
 INDICATOR_OVERLAP = 0.5
-_ACTUAL = re.compile(r"(\d+(?:\.\d+)?)\s*(%|个|人次|人|辆|台|套|次|家|篇|万元|元|平方米)")
 
 # (question pattern, fund column of the sheet, words that name it in the sheet's prose)
 FUND_FIELDS: tuple[tuple[re.Pattern[str], str, re.Pattern[str]], ...] = (
@@ -107,9 +107,9 @@ def resolve(slots: Slots, project: Project, facts: list[Fact]) -> ProjectAnswer:
 
 def indicator_actual(indicator: Indicator, rows: list[Fact]) -> Fact | None:
     """The 实际完成值 of an indicator as a figure (=293台 → 293 台), cited to the indicator's line."""
-    match = _ACTUAL.search(indicator.actual)
+    match = FIGURE.search(indicator.actual)
     if not match or not rows:
         return None
     base = rows[0]
-    return Fact(base.table, base.title, base.part, indicator.name, "", "实际完成值", float(match.group(1)),
-                match.group(2), False, base.loc)
+    value, unit = parse_figure(match)
+    return Fact(base.table, base.title, base.part, indicator.name, "", "实际完成值", value, unit, False, base.loc)

@@ -185,6 +185,8 @@ def route(question: str, documents: list[Document], vocabulary: Vocabulary) -> S
         slots.intent = "narrative"
     if _SCORE.search(content):
         slots.unit_class = "score"
+    elif "百分点" in content:
+        slots.unit_class = "points"  # 下降了几个百分点: a difference of rates, not a rate
     elif _PERCENT.search(content):
         slots.unit_class = "percent"
     elif _COUNT.search(content):
