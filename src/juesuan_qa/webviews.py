@@ -69,7 +69,7 @@ def table_html(facts: list[Fact], row: str | None, column: str | None) -> str:
         tds = []
         for c in columns:
             fact = cells.get((part, label, c))
-            text = "" if fact is None or fact.empty else format_amount(fact.value, "", fact.loc.quote)
+            text = "" if fact is None or fact.empty else format_amount(fact.value, fact.unit, fact.loc.quote).removesuffix(fact.unit)
             css = "hit" if hit_row and c == column else ("row" if hit_row else "")
             tds.append(f"<td class='{css}'>{html.escape(text)}</td>")
         name = f"{part}·{label}" if part else label
