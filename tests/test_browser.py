@@ -67,6 +67,7 @@ def test_asks_and_shows_the_answer_with_its_sources(page):
     assert "公开01表" in sources and "收入支出决算总表" in sources and "第" in sources
     assert page.locator("#sources td.hit").count() >= 1  # the cited cell is highlighted in its table
     assert "7,176.23" in page.locator("#sources td.hit").first.inner_text()
+    assert "可信度：高" in page.locator("#chat").inner_text()  # a verified cell matching the question
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "chat.png"), full_page=True)
     page.locator("#sources").screenshot(path=str(SHOTS / "source-table.png"))

@@ -24,6 +24,7 @@ def test_ask_readable_shows_sources(hashing_index):
     result = runner.invoke(app, ["ask", "差旅费多少钱？", "--index", str(hashing_index)], env=ENV)
     assert result.exit_code == 0
     assert "0.65万元" in result.output and "来源" in result.output and "第" in result.output
+    assert "可信度：" in result.output
 
 
 def test_ask_jsonl_reads_stdin_in_order(hashing_index):

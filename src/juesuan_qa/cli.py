@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from juesuan_qa import config  # noqa: F401  (offline environment before any model library loads)
-from juesuan_qa.qa.compose import place_of
+from juesuan_qa.qa.compose import confidence_note, place_of
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Offline question answering over Chinese government final-account disclosures.")
@@ -37,6 +37,8 @@ def _open(index: Path | None):
 
 def _print_answer(record: dict) -> None:
     typer.echo(record["answer"])
+    if record.get("confidence"):
+        typer.echo(confidence_note(record["confidence"]))
     if record["citations"]:
         typer.echo("\n来源：")
     for n, c in enumerate(record["citations"], start=1):

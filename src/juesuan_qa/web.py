@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from juesuan_qa import config  # noqa: F401  (sets GRADIO_ANALYTICS_ENABLED=False first)
+from juesuan_qa.qa.compose import confidence_note
 from juesuan_qa.webviews import CSS, charts_html, sources_html
 
 EXAMPLES = [
@@ -77,7 +78,7 @@ def build(kb):
             return
         answer = state.kb.ask(question, state.scope(department, year, kind))
         record = answer.to_dict()
-        text = record["answer"]
+        text = "\n\n".join(filter(None, [record["answer"], confidence_note(answer.confidence)]))
         history = [*history, {"role": "user", "content": question}, {"role": "assistant", "content": ""}]
         for end in range(STREAM_STEP, len(text) + STREAM_STEP, STREAM_STEP):
             history[-1] = {"role": "assistant", "content": text[:end]}

@@ -71,6 +71,18 @@ def fact_value(fact: Fact, label: str) -> Value:
     return Value(fact.value, fact.unit, label, _CHECKED.get(fact.status))
 
 
+CONFIDENCE_NOTES = {
+    "high": "可信度：高（表格单元格，所在表通过勾稽校验，且符合问题的每个限定条件）",
+    "medium": "可信度：中（数字来自文字说明、未能校验的表格或检索到的段落，请对照原文）",
+    "low": "可信度：低（未能回答）",
+}
+
+
+def confidence_note(confidence: str) -> str:
+    """The confidence band in words, as the chat and the terminal show it under an answer."""
+    return CONFIDENCE_NOTES.get(confidence, "")
+
+
 UNVERIFIED_NOTE = "（该表数字未通过勾稽校验，请核对原文。）"
 
 
