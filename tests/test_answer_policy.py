@@ -100,3 +100,49 @@ def test_no_cell_carrying_every_qualifier_abstains_and_offers_related_cells():
     assert 10.0 in [r.value for r in answer.related] and len(answer.related) <= 3
     assert "相关数字" in answer.answer and all(r.citation.section for r in answer.related)
     assert 30.0 not in [r.value for r in answer.related]  # a total is never offered for an item
+
+
+def test_an_item_no_table_prints_is_never_answered_with_a_total_or_another_item():
+    facts = [_fact("一般公共预算基本支出表", "合计", "合计", 500.0), _fact("一般公共预算基本支出表", "会议费", "合计", 26.6)]
+    corpus = _corpus(facts, "2026年度一般公共预算拨款安排的会议费预算支出26.6万元，比上年预算减少5万元。")
+    assert _first(corpus, "一般公共预算基本支出中咨询费安排了多少？") is None
+    assert _first(corpus, "一般公共预算基本支出中会议费安排了多少？") == 26.6
+
+
+def test_a_units_block_answers_for_that_unit_not_for_the_department():
+    facts = [_fact("收支总表", "四、节能环保支出", "2026年预算数", 441.0, part="支出"),
+             _fact("支出总表", "节能环保支出", "支出总计", 117.0, part="示范市测试局（本级）", code="211"),
+             _fact("支出总表", "节能环保支出", "支出总计", 324.0, part="示范市水源管理中心", code="211")]
+    corpus = _corpus(facts)
+    assert _first(corpus, "节能环保支出预算安排了多少？") == 441.0
+    answer = ask(corpus, "示范市水源管理中心2026年节能环保支出是多少？")
+    assert [v.value for v in answer.values] == [324.0]
+
+
+def test_an_item_is_found_under_either_spelling_of_its_name():
+    facts = [_fact("一般公共预算三公经费支出预算表", "1、因公出国（境）费用", "预算数", 6.14),
+             _fact("一般公共预算三公经费支出预算表", "合计", "预算数", 9.14)]
+    assert _first(_corpus(facts), "因公出国（境）费预算安排了多少？") == 6.14
+
+
+def test_the_total_of_a_table_covering_one_part_is_no_department_total():
+    facts = [_fact("政府采购预算表", "合计", "合计", 177.4), _fact("收支预算总表", "收入合计", "预算数", 70109.24, part="收入")]
+    corpus = _corpus(facts, "2026年，示范市测试局政府采购预算总额177.4万元，其中：政府采购货物预算34.4万元。")
+    assert _first(corpus, "收支预算总额是多少？") == 70109.24
+    assert _first(corpus, "政府采购预算总额是多少？") == 177.4
+
+
+def test_a_list_items_name_says_what_the_figures_under_it_are():
+    text = ("2026年财政拨款“三公”经费预算282.16万元。其中：（一）因公出国（境）费用。2026年预算数159.00万元，"
+            "主要用于境外业务培训。（二）公务接待费。2026年预算数1.35万元，主要用于国内公务接待支出。")
+    corpus = _corpus([_fact("支出总表", "合计", "合计", 900.0)], text)
+    assert _first(corpus, "因公出国（境）费用预算数是多少？") == 159.0
+    assert _first(corpus, "公务接待费预算数是多少？") == 1.35
+    answer = ask(corpus, f"{DEPARTMENT}2026年公务接待费预算数是多少？")
+    assert answer.citations[0].quote.startswith("（二）公务接待费。")  # the quote names what it is
+
+
+def test_where_to_look_is_not_what_is_asked():
+    corpus = _corpus([_fact("支出总表", "合计", "合计", 900.0)],
+                     "截至2025年8月31日，示范市测试局共有车辆12辆，其中：其他用车12辆。单价100万元以上设备（不含车辆）0台（套）。")
+    assert _first(corpus, "单位预算显示，截至2025年8月31日共有多少辆车？") == 12.0

@@ -182,6 +182,31 @@ def within_scope(inner: str, outer: str) -> bool:
     return inner == outer or _WITHIN.get(inner) == outer
 
 
+# ---- items and units ----
+
+# A table part that is a 预算单位's block (深圳: one block per unit), by the agency word it ends in.
+_UNIT_PART = re.compile(r"^.{2,40}?(?:局|中心|处|所|院|站|馆|队|委员会|委|办公室|办|学校|学院|医院|公司)(?:[（(].*[）)])?$")
+
+
+# Tables and words that cover one part of a department's money: their whole is not the
+# department's whole, so it answers only a question that names them.
+SUBSET_TYPES = {"procurement": ("政府采购", "采购"), "sangong": ("三公",), "operating_costs": ("机关运行经费",),
+                "gov_fund": ("政府性基金",), "state_capital": ("国有资本经营",)}
+SUBSET_WORDS = tuple(dict.fromkeys(w for words in SUBSET_TYPES.values() for w in words))
+# how an economic item's name ends (咨询费, 办公设备购置, 生活补助): a phrase of the question shaped
+# like this names an item, whether or not any table prints it
+ITEM_ENDINGS = re.compile(r"(?:费|补助|补贴|工资|奖金|津贴|保险|缴费|购置|维护|租赁)$")
+
+
+def is_unit_part(part: str) -> bool:
+    return bool(_UNIT_PART.match(fold(part)))
+
+
+def item_form(label: str) -> str:
+    """A row label in the form its variants share: 因公出国(境)费 and 因公出国（境）费用 are one item."""
+    return re.sub(r"费用(?=$|/)", "费", fold(label))
+
+
 # ---- what disclosures never hold ----
 
 # Questions about people, contacts, opinions and the future: a 预算/决算 disclosure states

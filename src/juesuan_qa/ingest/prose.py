@@ -19,6 +19,8 @@ CHUNK_CHARS = 260  # about two or three disclosure sentences: one idea, still qu
 GLOSSARY_HEADING = "名词解释"
 _CLAUSE_BREAK = re.compile(r"(?<!\d)[，,](?!\d)|[，；;：:。、]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+LABEL_CHARS = 30  # a list item's name alone (（一）因公出国（境）费用。), not a sentence about it
+_LIST_LABEL = re.compile(r"^\s*(?:其中[:：]?)?(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、．](?!\d))")
 CONTEXT_CJK = 6  # a figure's context reaches back until it names something (占比 alone does not)
 
 
@@ -82,8 +84,16 @@ def _block_of(buffer: list[Block], joined: str, chunk: str) -> Block:
 def extract_figures(passage: Passage) -> list[TextFigure]:
     """Every figure with a unit stated in a passage, with the clauses that say what it is."""
     figures: list[TextFigure] = []
+    label = ""
     for sentence in split_sentences(passage.text):
-        for match in FIGURE.finditer(sentence):
+        matches = list(FIGURE.finditer(sentence))
+        if _LIST_LABEL.match(sentence):
+            # （一）因公出国（境）费用。 — a list item's name, said once for the sentences under it
+            label = sentence if not matches and len(sentence) <= LABEL_CHARS else ""
+            if not matches:
+                continue
+        quoted = label + sentence  # contiguous in the source, so still an exact quote
+        for match in matches:
             value, unit = parse_figure(match)  # as printed: 1.2亿元 stays 1.2亿元
             clauses = _CLAUSE_BREAK.split(sentence[: match.start()])
             before = ""
@@ -92,10 +102,12 @@ def extract_figures(passage: Passage) -> list[TextFigure]:
                 if len(_CJK.findall(before)) >= CONTEXT_CJK:
                     break
             after = _CLAUSE_BREAK.split(sentence[match.end():])[0]
+            if label and len(_CJK.findall(before)) < CONTEXT_CJK * 2:
+                before = label + before  # 2026年预算数159.00万元 under （一）因公出国（境）费用。
             context = f"{before}|{after}"  # the clause that names the figure may follow it (6个项目自评为优)
             figures.append(TextFigure(
-                value=value, unit=unit, context=context.strip(), sentence=sentence, heading=passage.heading,
+                value=value, unit=unit, context=context.strip(), sentence=quoted, heading=passage.heading,
                 loc=Locator(passage.doc_id, None, passage.section, line=passage.line_start, page=passage.page,
-                            quote=sentence, file=passage.file),
+                            quote=quoted, file=passage.file),
             ))
     return figures

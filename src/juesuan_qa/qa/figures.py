@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from juesuan_qa.domain.units import unit_class
-from juesuan_qa.domain.vocabulary import GRAND_ROWS, SIDE_TOTALS, scope_named
+from juesuan_qa.domain.vocabulary import GRAND_ROWS, SIDE_TOTALS, SUBSET_WORDS, scope_named
 from juesuan_qa.qa.router import Slots
 from juesuan_qa.records import TextFigure
 from juesuan_qa.store.bm25 import tokenize
@@ -37,6 +37,7 @@ OPERATIONS = {
 OPERATION_BONUS = 6.0
 _WHOLE_WORDS = GRAND_ROWS | SIDE_TOTALS | {"小计", "总额"}
 CHANGES = ("减少", "下降", "增加", "增长")  # operations whose figure follows the word
+_MEASURE = re.compile(r"(?:多少|几)(人次|批次|[个辆人台套家篇次项])")
 _COUNTED = re.compile(r"^(?:多少|几)?[个辆人台套家篇次项名](?=[\u4e00-\u9fff])|^(?:多少|几)")
 # Question words and the words the prose uses for the same thing.
 ALTERNATIVES = {"车": ("车辆", "用车"), "总支出": ("支出合计", "支出总计"), "总收入": ("收入合计", "收入总计"),
@@ -84,6 +85,14 @@ def score_figures(slots: Slots, figures: list[TextFigure], *, sections: set[str]
     if asked:  # the figure must do what the question asks (减少 …), when any figure does
         doing = [f for f in scoped if all(any(w in fold(f.context) for w in words) for words in asked)]
         scoped = doing or scoped
+    # an item no table prints (咨询费) is answered only by a sentence that names it
+    scoped = [f for f in scoped if all(w in fold(f.sentence) for w in slots.unknown_items)]
+    measure = _MEASURE.search(slots.content)
+    if measure:  # 多少辆车 counts 辆, not 台（套）of equipment in the same sentence
+        scoped = [f for f in scoped if f.unit == measure.group(1)] or scoped
+    # a figure of one part of the money (政府采购预算总额) answers only a question naming that part
+    scoped = [f for f in scoped if not any(w in fold(f.context.split("|")[0]) and w not in slots.folded
+                                           for w in SUBSET_WORDS)]
     head = head_forms(slots)
     if head:  # the figure of the item asked for, not of the whole it is part of, when one is stated
         scoped = [f for f in scoped if any(form in fold(f.context) for form in head)] or scoped

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 
+from juesuan_qa.domain.vocabulary import is_unit_part
 from juesuan_qa.records import Fact
 from juesuan_qa.textutil import fold, norm_label
 
@@ -40,7 +41,7 @@ _CODE = re.compile(r"(?<!\d)([235]\d{2}(?:\d{2}){0,2})(?![\d万元%个人辆台�
 
 @dataclass(frozen=True)
 class Term:
-    kind: str  # row | column | table | part | synonym
+    kind: str  # row | column | table | part | synonym | project | unit
     text: str  # the folded phrase as matched
     target: str = ""  # row / column label, table word, or part
     column: str = ""  # synonym: column it implies
@@ -75,10 +76,10 @@ class Vocabulary:
     def names_subject(self, name: str) -> bool:
         """Whether an organisation-like name is a subject the tables or project sheets print
         (a sub-unit row, 智慧晋城运营指挥中心 inside a project's name), not an outside organisation."""
-        if any(t.kind == "row" for t in self.terms.get(name, ())):
+        if any(t.kind in ("row", "unit") for t in self.terms.get(name, ())):
             return True
         return any(name in term for term, kinds in self.terms.items()
-                   if any(k.kind in ("project", "row") for k in kinds) and len(term) > len(name))
+                   if any(k.kind in ("project", "row", "unit") for k in kinds) and len(term) > len(name))
 
     def match(self, question: str) -> list[Mention]:
         """Forward maximum matching over the folded question."""
@@ -127,6 +128,8 @@ def build_vocabulary(facts: list[Fact], project_terms: list[str] = ()) -> Vocabu
         vocabulary.add(Term("table", title, title))
         if fact.part:
             vocabulary.add(Term("table", fold(fact.part), fold(fact.part)))
+            if is_unit_part(fact.part):  # a 预算单位's block: the unit is a subject, not an outside body
+                vocabulary.add(Term("unit", fold(fact.part), fold(fact.part)))
     for alias, word in TABLE_ALIASES.items():
         vocabulary.add(Term("table", fold(alias), fold(word)))
     for word in TABLE_WORDS:

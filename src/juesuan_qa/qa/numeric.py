@@ -19,8 +19,11 @@ from juesuan_qa.domain.vocabulary import (
     GRAND_ROWS,
     SCOPES,
     SIDE_TOTALS,
+    SUBSET_TYPES,
     TOTAL_COLUMNS,
     column_role,
+    is_unit_part,
+    item_form,
     scope_named,
     scope_of_type,
     scope_row,
@@ -122,7 +125,9 @@ def score_facts(slots: Slots, facts: list[Fact], *, any_scope: bool = False) -> 
         title, part = fold(fact.title), fold(fact.part)
         return any(word in title or (part and word in part) for word in wanted.tables)
 
-    tables_with_rows = {(f.loc.doc_id, f.table) for f in scoped if norm_label(f.row) in wanted.rows}
+    # a row is found by its name in any of the forms its variants share (费 / 费用)
+    item_rows = {item_form(row): weight for row, weight in wanted.rows.items()}
+    tables_with_rows = {(f.loc.doc_id, f.table) for f in scoped if item_form(norm_label(f.row)) in item_rows}
     latest = _latest_row_years(scoped)
     mention_texts = {fold(m.text) for m in slots.mentions if len(m.text) >= 3}
     asks_basic = "基本" in slots.content
@@ -144,13 +149,15 @@ def score_facts(slots: Slots, facts: list[Fact], *, any_scope: bool = False) -> 
             if fact.code not in wanted.codes:
                 continue
             score = CODE_SCORE
-        elif label in wanted.rows or label.split("/")[-1] in wanted.rows and "/" not in label:
-            score = wanted.rows.get(label, 0.0) or wanted.rows[label.split("/")[-1]]
+        elif item_form(label) in item_rows:
+            score = item_rows[item_form(label)]
         elif scope and not wanted.rows and flow != "支出" and scope_row(label) == scope \
                 and "收入" in fold(fact.part + fact.title):
             score = ROW_SCORE  # 一般公共预算财政拨款收入: the row of that source of funds
         elif hinted(fact) and label.endswith(TOTAL_ROWS) and set(TOTAL_ROWS) & set(wanted.rows):
-            score = ROW_SCORE  # 三公经费合计 is the 合计 asked for in the 三公 table
+            # 三公经费合计 is the 合计 asked for in the 三公 table; a row ending in the very word asked
+            # (收入总计 for 总计) before another whole (本年收入合计)
+            score = ROW_SCORE + (0.5 if label.endswith(tuple(set(TOTAL_ROWS) & set(wanted.rows))) else 0.0)
         elif (label in TOTAL_ROWS or label in own_names or label in SIDE_TOTALS and named_columns) \
                 and (fact.loc.doc_id, fact.table) not in tables_with_rows:
             # a side's whole (支出总计 of a 收支总表) is the total of the columns a question names
@@ -256,8 +263,10 @@ def _latest_row_years(facts: list[Fact]) -> dict[tuple[str, str], int]:
 
 _TOTAL_WORDS = GRAND_ROWS | SIDE_TOTALS | TOTAL_COLUMNS | {"小计", "总额", "总数", "一共", "总共"}
 # roles of the plain figure of a table: a cell whose column carries no other role is what a
-# question asking for a 合计, 预算数 or 决算数 of its row means
+# question asking for a 合计 of its row means; 预算数 / 决算数 hold for any column that is not
+# another time or measure (上年, 年初预算, 增减, 结转, 政府采购)
 _PLAIN_ROLES = {"本年数", "合计", "决算数", ""}
+_OTHER_MEASURES = {"增减", "上年结转", "年末结转", "上年数", "年初预算", "调整预算", "政府采购"}
 
 
 def unmet(slots: Slots, fact: Fact, codes: dict[str, set[str]] | None = None) -> list[str]:
@@ -272,12 +281,21 @@ def unmet(slots: Slots, fact: Fact, codes: dict[str, set[str]] | None = None) ->
     column_roles = set(column_role(fact.column).split("/"))
     roles = column_roles | set(column_role(fact.row).split("/"))
     whole = label in GRAND_ROWS | SIDE_TOTALS or label.endswith("合计") or label.endswith("总计")
-    missing = []
+    missing = [word for word in slots.unknown_items if word not in text]
+    kind = _type_of(fact.title)
+    leaf = fold(fact.column.split("/")[-1])
+    total_cell = whole and (leaf in TOTAL_COLUMNS or column_role(leaf) in ("合计", "本年数", "决算数"))
+    if total_cell and kind in SUBSET_TYPES and not any(w in slots.folded for w in SUBSET_TYPES[kind]):
+        missing.append(kind)  # the 政府采购 table's 总计 is no department total
+    if fact.part and is_unit_part(fact.part) and not _names_unit(slots, fact.part):
+        missing.append(fact.part)  # a 预算单位's block answers for that unit, not its department
     for mention in slots.mentions:
         if any(term.kind == "part" for term in mention.terms):
             continue  # 收入/支出 alone say which side, which the tables' parts already order by
         if any(_carries(term, fact, text, label) for term in mention.terms):
             continue
+        if whole and any(term.kind == "synonym" and term.target in GRAND_ROWS for term in mention.terms):
+            continue  # 收支预算总额: whichever whole row the table prints
         word = mention.text
         plain = not column_roles - _PLAIN_ROLES
         if word in _TOTAL_WORDS and (whole or plain or fold(fact.column.split("/")[-1]) in TOTAL_COLUMNS):
@@ -285,13 +303,20 @@ def unmet(slots: Slots, fact: Fact, codes: dict[str, set[str]] | None = None) ->
         if word in SCOPES and in_scope(fact, word):
             continue
         role = column_role(word)
-        if role and (role in roles or (role in _PLAIN_ROLES and plain)):
+        if role and (role in roles or (role in _PLAIN_ROLES and not column_roles & _OTHER_MEASURES)):
             continue
         if fact.code and any(fact.code.startswith(code) and fact.code != code
                              for term in mention.terms for code in (codes or {}).get(term.target, ())):
             continue
         missing.append(word)
     return missing
+
+
+def _names_unit(slots: Slots, part: str) -> bool:
+    unit = fold(part)
+    bare = re.sub(r"[（(]本级[）)]$", "", unit)
+    return unit in slots.folded or (bare != unit and bare in slots.folded and "本级" in slots.folded) \
+        or any(fold(d) == unit for d in slots.departments)
 
 
 def subject_codes(facts: list[Fact]) -> dict[str, set[str]]:
@@ -307,7 +332,7 @@ def _carries(term, fact: Fact, text: str, label: str) -> bool:
     pieces = [term.text, term.target] if term.kind != "synonym" else [term.target, term.column]
     if term.kind == "synonym" and term.table and term.table not in text:
         return False
-    return any(piece and (piece in text or piece == label) for piece in pieces) or \
+    return any(piece and (piece in text or item_form(piece) == item_form(label)) for piece in pieces) or \
         (term.kind == "synonym" and not term.target and not term.column and term.table in text)
 
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from juesuan_qa.domain.vocabulary import ITEM_ENDINGS
 from juesuan_qa.qa.lexicon import Mention, Vocabulary, codes_in
 from juesuan_qa.records import Document
 from juesuan_qa.store.bm25 import tokenize
@@ -25,6 +26,7 @@ _LEVEL = re.compile(r"[（(]本级[）)]$")
 _ORG_START = re.compile(r".*(?:年度|年底|年末|[年月的了在是问给向对、，,？?：:“”\"（）()#])")
 _ORG_PREFIX = re.compile(r"^(?:和|与|及|请问|列出|查询|查一下|下属单位|下属|所属|本|该|其|我市|全市)")
 _YEAR = re.compile(r"(20\d{2})\s*年")
+_SOURCE_CLAUSE = re.compile(r"^(?:根据|据|按照|从)[^，,？?]*[，,]|^[^，,？?]*(?:显示|表明|可知|来看)[，,]")
 _DATE = re.compile(r"(?:截至|截止|到)?20\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?|底|末)(?:底|末)?|(?:截至|截止)20\d{2}年")
 _NARRATIVE = re.compile(
     r"为什么|为何|原因|怎么回事|什么是|是什么|指什么|指的是|含义|意思|定义|做了什么|干什么|做什么|做了哪些|哪些工作|"
@@ -56,6 +58,9 @@ class Slots:
     content: str = ""  # the question without department and year: what is asked
     names: frozenset[str] = frozenset()  # words of the indexed department names (who, not what)
     departments: frozenset[str] = frozenset()  # the department names of the documents in scope
+    # item names in the question that no table of the index prints (咨询费 where no document has
+    # that row): no cell carries them, so no total stands in for the item
+    unknown_items: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=65536)
@@ -168,6 +173,7 @@ def route(question: str, documents: list[Document], vocabulary: Vocabulary) -> S
     for start, end in sorted(spans, reverse=True):
         content = content[:start] + content[end:]
     content = _YEAR.sub("", _DATE.sub("", content))  # 截至2025年底 dates the figure; it is not what is asked
+    content = _SOURCE_CLAUSE.sub("", content)  # 根据…部门预算，/ 单位预算显示，: where to look, not what
     for document in documents:
         for alias in department_aliases(document.department):
             content = content.replace(alias, "")
@@ -196,7 +202,23 @@ def route(question: str, documents: list[Document], vocabulary: Vocabulary) -> S
     slots.prose_cue = bool(PROSE_CUES.search(content))
     slots.mentions = vocabulary.match(content)
     slots.codes = codes_in(content)
+    slots.unknown_items = unknown_items(content, slots.mentions, vocabulary)
     return slots
+
+
+# what joins the named parts of a question (基本支出中咨询费安排了多少): never part of an item's name
+_GLUE = re.compile(r"[\s，,、。？?：:“”\"（）()]|的|中|里|内|和|与|及|是|了|有|为|在|按|安排|预算数?|决算数?|多少钱?|几|"
+                   r"总额|金额|情况|共计|合计|一共|总共|其中|包括|用于|请问|查询|\d+")
+
+
+def unknown_items(content: str, mentions: list[Mention], vocabulary: Vocabulary) -> tuple[str, ...]:
+    """Phrases shaped like an item's name (ITEM_ENDINGS) that no vocabulary mention covers and
+    no printed row or project name contains (管理维护费 of 管理维护费用项目 is a project's)."""
+    rest = list(content)
+    for mention in mentions:
+        rest[mention.start:mention.end] = [" "] * (mention.end - mention.start)
+    words = [w for w in _GLUE.split("".join(rest)) if w and len(w) >= 3 and ITEM_ENDINGS.search(w)]
+    return tuple(w for w in dict.fromkeys(words) if not vocabulary.names_subject(w))
 
 
 def _names_an_item(mentions: list[Mention]) -> bool:
