@@ -15,12 +15,13 @@ from functools import lru_cache
 
 from juesuan_qa.domain.vocabulary import ITEM_ENDINGS
 from juesuan_qa.qa.lexicon import Mention, Vocabulary, codes_in
+from juesuan_qa.qa.normalize import normalize
 from juesuan_qa.records import Document
 from juesuan_qa.store.bm25 import tokenize
 from juesuan_qa.textutil import fold
 
 _ORG = re.compile(
-    r"([\u4e00-\u9fff]{2,16}?(?:委员会|办公室|中心|局|厅|卫健委|发改委|教委|经信委|住建委|农委))(?!建设|运营|项目|服务|平台|费|长)")
+    r"([\u4e00-\u9fff]{2,16}?(?:委员会|办公室|中心|局|厅|卫健委|发改委|教委|经信委|住建委|农委))(?!建设|运营|项目|服务|平台|费|长|机房|大楼|系统|设备|网络)")
 _LEVEL = re.compile(r"[（(]本级[）)]$")
 # where an organisation name can start; not at 和 (人力资源和社会保障局 is one name)
 _ORG_START = re.compile(r".*(?:年度|年底|年末|[年月的了在是问给向对、，,？?：:“”\"（）()#])")
@@ -32,9 +33,11 @@ _NARRATIVE = re.compile(
     r"为什么|为何|原因|怎么回事|什么是|是什么|指什么|指的是|含义|意思|定义|做了什么|干什么|做什么|做了哪些|哪些工作|"
     r"职责|负责什么|有什么|措施|怎么改进|如何|问题|哪家|哪些|哪里|谁|介绍|说明一下|内容|什么")
 _NUMERIC = re.compile(r"多少|几[个辆人次台套分项家篇]?|金额|数额|百分|比例|比重|占比|[^效]率|得分|总分|花了|钱|合计|总计")
-_LIST = re.compile(r"哪些项目|哪几个项目|项目有哪些|列出.{0,6}项目")
-_PERCENT = re.compile(r"百分|比例|比重|占比|率|%|％")
-_COUNT = re.compile(r"几个|多少个|几辆|多少辆|几人|多少人|几次|多少次|几台|多少台|几套|几家|几篇|人次|批次")
+_LIST = re.compile(r"哪些项目|哪几个项目|项目有哪些|项目是哪些|项目有哪几个|列出.{0,12}项目")
+_PERCENT = re.compile(r"百分|比例|比重|占比|率|%|％|满意度|占[^，,。？?]{1,15}(?:多少|几)")
+_COUNT = re.compile(r"几个|多少个|几辆|多少辆|几人|多少人|几次|多少次|几台|多少台|几套|几家|几篇|人次|批次|"
+                    r"(?:多少|几)名?(?:在编|在职|编制内|实有)?(?:员工|职工|人员|工作人员|干部)")
+_BASE_YEAR = re.compile(r"(?:比|较|与|同|相比|对比)(20\d{2})\s*年")
 _SCORE = re.compile(r"几分|多少分|得分|总分|分值|分数|打了")
 PROSE_CUES = re.compile(
     r"比上年|较上年|上年|去年|比20\d{2}|增长|增加|减少|下降|年初预算|完成|占比|占支出|占总|占一般|比例|比重|百分之|"
@@ -91,8 +94,8 @@ def names_department(short: str, official: str) -> bool:
     given, must be there (上海司法局 is not 上海市普陀区司法局), and the agency's name must
     start as the official one does (交通局 is not 轨道交通局).
     """
-    place, core = _PLACE.match(official).groups()
-    levels = re.findall(r"([\u4e00-\u9fff]{2,3}?)[省市区县]", place)
+    core = _PLACE.match(official).group(2)
+    levels = place_levels(official)
     rest, used = short, []
     for level in levels:
         if rest.startswith(level):
@@ -112,8 +115,8 @@ def find_orgs(folded: str) -> list[tuple[int, int, str]]:
         head = _ORG_START.match(text)
         offset = head.end() if head else 0
         name = _ORG_PREFIX.sub("", text[offset:])
-        if len(name) >= 3:
-            found.append((match.start(1) + offset, match.end(1), name))
+        if len(name) >= 3:  # the span starts after a leading verb (列出…) so what is asked keeps it
+            found.append((match.end(1) - len(name), match.end(1), name))
     return found
 
 
@@ -154,11 +157,38 @@ def match_documents(folded: str, documents: list[Document], vocabulary: Vocabula
             spans.append((start, end))
         elif vocabulary is None or not vocabulary.names_subject(name):
             unknown = unknown or name
+    if not matched and not unknown:  # the place stays in the question: 福州市医疗保障基金中心 is a row
+        alone = masked
+        for mention in vocabulary.match(masked) if vocabulary is not None else []:
+            if any(t.kind in ("project", "row", "unit") for t in mention.terms):  # 智慧晋城…项目 names a project
+                alone = alone[:mention.start] + "#" * (mention.end - mention.start) + alone[mention.end:]
+        matched = _by_place(alone, documents)
     return matched, unknown, spans
 
 
+def _by_place(folded: str, documents: list[Document]) -> set[str]:
+    """A place named alone (福州, 普陀区) scopes to its departments: those whose most specific
+    place the question names, the most specific place named winning (普陀区 over 上海)."""
+    depth_found, found = 0, set()
+    for document in documents:
+        for depth, level in enumerate(place_levels(document.department), start=1):
+            if level not in folded or depth < depth_found:
+                continue
+            if depth > depth_found:
+                depth_found, found = depth, set()
+            found.add(document.doc_id)
+    return found
+
+
+@lru_cache(maxsize=65536)
+def place_levels(department: str) -> tuple[str, ...]:
+    """The places a department name starts with, widest first (上海市普陀区司法局 → 上海, 普陀)."""
+    place = _PLACE.match(department).group(1)
+    return tuple(re.findall(r"([\u4e00-\u9fff]{2,3}?)[省市区县]", place))
+
+
 def route(question: str, documents: list[Document], vocabulary: Vocabulary) -> Slots:
-    folded = fold(question)
+    folded = fold(normalize(question))
     matched, unknown_org, spans = match_documents(folded, documents, vocabulary)
     doc_ids = matched or {d.doc_id for d in documents}
     # 截至2025年底 / 2025年10月 date a figure inside the document; they choose no document
@@ -166,7 +196,8 @@ def route(question: str, documents: list[Document], vocabulary: Vocabulary) -> S
     covered = {d.year for d in documents if d.doc_id in doc_ids}
     in_scope = [y for y in years if y in covered]
     # 2026年 … 比2025年: a year beside a covered one is a comparison, not a request for another year
-    unknown_year = None if in_scope else next((y for y in years if y not in covered), None)
+    bases = {int(y) for y in _BASE_YEAR.findall(folded)}  # 比2022年: what a change is measured from
+    unknown_year = None if in_scope else next((y for y in years if y not in covered and y not in bases), None)
     if in_scope:
         doc_ids = {d.doc_id for d in documents if d.doc_id in doc_ids and d.year in in_scope}
     content = folded
