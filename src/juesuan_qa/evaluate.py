@@ -76,7 +76,9 @@ def is_correct(case: dict, record: dict, *, lenient: bool = False) -> bool:
     if record.get("abstained"):
         return False
     if "expect_value" in case:
-        return value_correct(case, record, lenient=lenient)
+        counted = "expect_count" not in case or len(record.get("values", [])) == case["expect_count"]
+        named = "expect_text" not in case or text_correct(case, record)
+        return value_correct(case, record, lenient=lenient) and counted and named
     return text_correct(case, record)
 
 

@@ -192,6 +192,20 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Comparison:
+    """One department's line of an answer over many documents (CONTRACT.md §1, optional):
+    the figure as printed, the figure compared (万元 for money) and its citation's number."""
+
+    department: str
+    year: int | None
+    kind: str
+    value: float
+    unit: str
+    compared: float
+    citation: int
+
+
+@dataclass(frozen=True)
 class Related:
     """A cited figure near what was asked, offered beside an abstention (CONTRACT.md §1,
     optional): shown so a reader can look further, never one of the answer's `values`."""
@@ -215,6 +229,7 @@ class Answer:
     needs_review: bool = False
     confidence: str = ""  # high | medium | low (CONTRACT.md §1, optional), set by qa.pipeline.ask
     related: list[Related] = field(default_factory=list)  # on an abstention only
+    comparison: list[Comparison] = field(default_factory=list)  # a question over many departments
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

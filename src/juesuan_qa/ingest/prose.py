@@ -27,12 +27,17 @@ CONTEXT_CJK = 6  # a figure's context reaches back until it names something (占
 def chunk_text(text: str, limit: int = CHUNK_CHARS) -> list[str]:
     """Group whole sentences into chunks of about `limit` characters."""
     chunks: list[str] = []
-    current = ""
+    current, last = "", ""
     for sentence in split_sentences(text):
         if current and len(current) + len(sentence) > limit:
-            chunks.append(current)
-            current = ""
+            if _is_label(last) and len(current) > len(last):  # a list item's name goes with what it names
+                chunks.append(current[:-len(last)])
+                current = last
+            else:
+                chunks.append(current)
+                current = ""
         current += sentence
+        last = sentence
     if current:
         chunks.append(current)
     return chunks
@@ -81,6 +86,10 @@ def _block_of(buffer: list[Block], joined: str, chunk: str) -> Block:
     return buffer[-1]
 
 
+def _is_label(sentence: str) -> bool:
+    return bool(_LIST_LABEL.match(sentence)) and len(sentence) <= LABEL_CHARS and not FIGURE.search(sentence)
+
+
 def extract_figures(passage: Passage) -> list[TextFigure]:
     """Every figure with a unit stated in a passage, with the clauses that say what it is."""
     figures: list[TextFigure] = []
@@ -89,8 +98,8 @@ def extract_figures(passage: Passage) -> list[TextFigure]:
         matches = list(FIGURE.finditer(sentence))
         if _LIST_LABEL.match(sentence):
             # （一）因公出国（境）费用。 — a list item's name, said once for the sentences under it
-            label = sentence if not matches and len(sentence) <= LABEL_CHARS else ""
-            if not matches:
+            label = sentence if _is_label(sentence) else ""
+            if label:
                 continue
         quoted = label + sentence  # contiguous in the source, so still an exact quote
         for match in matches:

@@ -270,13 +270,6 @@ def computed_answer(question: str, computed, documents: dict[str, Document],
     return Answer(question, "table", False, text, values, citations, needs_review=stated is not None)
 
 
-def which_department(question: str, doc_ids: list[str], documents: dict[str, Document]) -> Answer:
-    """Too many departments hold an answer to list them all: ask which one is meant."""
-    names = "、".join(who(documents, d) for d in doc_ids)
-    text = f"问题没有指明部门，以下{len(doc_ids)}份公开文件都有这一项：{names}。请在问题中写明部门（和年度）。"
-    return Answer(question, "none", True, text, needs_review=True)
-
-
 def abstain(question: str, reason: str, coverage: str, *, related: list[Fact] = (),
             documents: dict[str, Document] | None = None) -> Answer:
     """No answer; `related` cells (the asked item under another column, scope or table) are

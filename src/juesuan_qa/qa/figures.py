@@ -24,7 +24,9 @@ NEAR = 30  # characters before a figure's clause where its subject is usually na
 BARE_FIGURE = 12  # a "sentence" this short is only the figure and its unit
 _YEARS = re.compile(r"20\d\d年?")
 _QUESTION_WORDS = {"多少", "几个", "几", "是", "了", "有", "多少钱", "百分之几", "百分之多少", "一共", "总共",
-                   "比例", "比重", "占", "钱", "花", "这", "要", "个", "什么"}
+                   "比例", "比重", "占", "钱", "花", "这", "要", "个", "什么",
+                   # the document itself, not what is asked of it
+                   "部门预算", "单位预算", "部门决算", "单位决算", "预算公开", "决算公开"}
 # What a figure does to its subject. When the question names one, the figure must do the
 # same (减少 asks for the decrease, not the amount in the same sentence).
 OPERATIONS = {
@@ -40,7 +42,7 @@ CHANGES = ("减少", "下降", "增加", "增长")  # operations whose figure fo
 _MEASURE = re.compile(r"(?:多少|几)(人次|批次|[个辆人台套家篇次项])")
 _COUNTED = re.compile(r"^(?:多少|几)?[个辆人台套家篇次项名](?=[\u4e00-\u9fff])|^(?:多少|几)")
 # Question words and the words the prose uses for the same thing.
-ALTERNATIVES = {"车": ("车辆", "用车"), "总支出": ("支出合计", "支出总计"), "总收入": ("收入合计", "收入总计"),
+ALTERNATIVES = {"车": ("车辆", "用车"), "收支总计": ("收入预算", "收支预算", "收支总预算"), "总支出": ("支出合计", "支出总计"), "总收入": ("收入合计", "收入总计"),
                 "比重": ("占比",), "比例": ("占比", "完成"), "增长率": ("增长",), "花了": ("支出", "执行")}
 
 
@@ -94,8 +96,10 @@ def score_figures(slots: Slots, figures: list[TextFigure], *, sections: set[str]
     scoped = [f for f in scoped if not any(w in fold(f.context.split("|")[0]) and w not in slots.folded
                                            for w in SUBSET_WORDS)]
     head = head_forms(slots)
-    if head:  # the figure of the item asked for, not of the whole it is part of, when one is stated
-        scoped = [f for f in scoped if any(form in fold(f.context) for form in head)] or scoped
+    if head:
+        # the figure of the item asked for, not of the whole it is part of, when one is stated
+        forms = [w for form in head for w in (form, *ALTERNATIVES.get(form, ()))]
+        scoped = [f for f in scoped if any(w in fold(f.context) for w in forms)] or scoped
     flow = _flow(slots.content)
     if flow:  # a 支出 figure never answers a question about 收入, nor the reverse
         other = "支出" if flow == "收入" else "收入"
@@ -138,7 +142,7 @@ def score_figures(slots: Slots, figures: list[TextFigure], *, sections: set[str]
             elif term in heading:
                 score += 0.5 * weight[term]
                 explained += 0.5 * weight[term]
-        if not any(term in context for term in terms) and not any(
+        if not any(f in context for term in terms for f in (term, *ALTERNATIVES.get(term, ()))) and not any(
                 any(w in context for w in words) for words in asked):
             continue
         matches.append(FigureMatch(figure, score, explained / total))

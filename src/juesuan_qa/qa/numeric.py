@@ -157,7 +157,10 @@ def score_facts(slots: Slots, facts: list[Fact], *, any_scope: bool = False) -> 
         elif hinted(fact) and label.endswith(TOTAL_ROWS) and set(TOTAL_ROWS) & set(wanted.rows):
             # 三公经费合计 is the 合计 asked for in the 三公 table; a row ending in the very word asked
             # (收入总计 for 总计) before another whole (本年收入合计)
-            score = ROW_SCORE + (0.5 if label.endswith(tuple(set(TOTAL_ROWS) & set(wanted.rows))) else 0.0)
+            # (收入总计 for 总计) before another whole; a side's whole (收入合计) before this year's part
+            # of it (本年收入合计 leaves out 上年结转)
+            score = ROW_SCORE + (0.5 if label.endswith(tuple(set(TOTAL_ROWS) & set(wanted.rows))) else 0.0) \
+                + (0.0 if label.startswith("本年") else 0.25)
         elif (label in TOTAL_ROWS or label in own_names or label in SIDE_TOTALS and named_columns) \
                 and (fact.loc.doc_id, fact.table) not in tables_with_rows:
             # a side's whole (支出总计 of a 收支总表) is the total of the columns a question names
@@ -303,6 +306,9 @@ def unmet(slots: Slots, fact: Fact, codes: dict[str, set[str]] | None = None) ->
         if word in SCOPES and in_scope(fact, word):
             continue
         role = column_role(word)
+        if role == "决算数" and slots.kinds.get(fact.loc.doc_id) == "预算" and "决算" not in text:
+            missing.append(word)  # a 预算 holds no 决算数 unless a cell says so
+            continue
         if role and (role in roles or (role in _PLAIN_ROLES and not column_roles & _OTHER_MEASURES)):
             continue
         if fact.code and any(fact.code.startswith(code) and fact.code != code

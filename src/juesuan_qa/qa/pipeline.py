@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from juesuan_qa.domain.vocabulary import never_disclosed
 from juesuan_qa.ingest.projects import SHEET_TABLE
-from juesuan_qa.qa import compose
+from juesuan_qa.qa import across, compose
 from juesuan_qa.qa.arithmetic import compute
 from juesuan_qa.qa.figures import best_figure, score_figures
 from juesuan_qa.qa.lexicon import Vocabulary
@@ -41,7 +41,6 @@ STRICT_COVERAGE = 0.6
 ROUNDING = 0.011  # a stated 95.91% and a recomputed 95.905…% are the same figure
 _STATES_SHARE = re.compile(r"占|比重|比例")
 _STATES_DIFFERENCE = re.compile(r"多|少|差|增加|减少")
-MAX_DEPARTMENTS = 4  # a question naming no department is answered per department up to this many  # a figure about an organisation or year outside the index must explain this much
 
 
 @dataclass
@@ -102,6 +101,10 @@ def _answer(corpus: Corpus, question: str, scope: set[str] | None = None) -> Ans
         answer = _project_numeric(corpus, slots, project)
         if answer:
             return answer
+    if slots.intent == "numeric" and len(slots.doc_ids) > 1 and project is None:
+        answer = across.answer(question, slots, corpus.documents, lambda one: _numeric(corpus, one), coverage)
+        if answer:
+            return answer
     if slots.intent == "numeric":
         answer = _numeric(corpus, slots)
         if answer:
@@ -131,14 +134,36 @@ def _outside_index(corpus: Corpus, slots: Slots, coverage: str) -> Answer:
     if slots.unknown_year:
         required.append(f"{slots.unknown_year}年")
     if slots.intent == "numeric":
+        if slots.unknown_year and not slots.unknown_org:
+            answer = _cells_of_year(corpus, slots, slots.unknown_year)
+            if answer:
+                return answer
         project = find_project(slots, corpus.projects)
         sections = {project.section} if project else None
-        match = best_figure(score_figures(slots, corpus.figures_in(slots.doc_ids), sections=sections, required=required),
-                            STRICT_COVERAGE)
+        matches = score_figures(slots, corpus.figures_in(slots.doc_ids), sections=sections, required=required)
+        if slots.unknown_year and not slots.unknown_org:  # the year must govern the figure (2025年预算数32.44), not merely be in its sentence
+            year = f"{slots.unknown_year}年"
+            matches = [m for m in matches if year in fold(m.figure.context.split("|")[0])]
+        match = best_figure(matches, STRICT_COVERAGE)
         if match:
             return compose.figure_answer(slots.question, [match.figure], corpus.documents)
     what = "、".join(filter(None, [slots.unknown_org, f"{slots.unknown_year}年" if slots.unknown_year else ""]))
     return compose.abstain(slots.question, f"索引中没有“{what}”的公开文件或相关数据。", coverage)
+
+
+def _cells_of_year(corpus: Corpus, slots: Slots, year: int) -> Answer | None:
+    """A year the documents are not of, printed in their tables (三公: 2025年 | 2026年 rows, a
+    2025年预算数 column): only a cell that names that year, under the same policy."""
+    facts = [f for f in corpus.facts_in(slots.doc_ids) if f"{year}年" in fold(f.row + f.column)]
+    if not facts:
+        return None
+    asked = replace(slots, years=[year])
+    codes = subject_codes(facts)
+    readings = best_readings([r for r in score_facts(asked, facts) if not unmet(asked, r.fact, codes)])
+    if len(readings) != 1:
+        return None
+    group = readings[0]
+    return compose.table_answer(slots.question, [group[0].fact], corpus.documents, also=[[r.fact for r in group[1:]]])
 
 
 def _known_suffix(name: str, figures: list[TextFigure]) -> str:
@@ -170,9 +195,6 @@ def _numeric(corpus: Corpus, slots: Slots) -> Answer | None:
         return compose.figure_answer(slots.question, [figure.figure], corpus.documents)
     if rows:
         return compose.sum_answer(slots.question, rows[0].part, rows, corpus.documents)
-    departments = {group[0].fact.loc.doc_id for group in readings}
-    if len(departments) > MAX_DEPARTMENTS:
-        return compose.which_department(slots.question, sorted(departments), corpus.documents)
     if readings:
         facts = [group[0].fact for group in readings]
         if figure and _disagrees(slots, figure, facts):  # 1辆 in the table, 0辆 (财政拨款负担) in the prose

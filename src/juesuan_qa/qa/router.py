@@ -37,6 +37,11 @@ _LIST = re.compile(r"哪些项目|哪几个项目|项目有哪些|项目是哪�
 _PERCENT = re.compile(r"百分|比例|比重|占比|率|%|％|满意度|占[^，,。？?]{1,15}(?:多少|几)")
 _COUNT = re.compile(r"几个|多少个|几辆|多少辆|几人|多少人|几次|多少次|几台|多少台|几套|几家|几篇|人次|批次|"
                     r"(?:多少|几)名?(?:在编|在职|编制内|实有)?(?:员工|职工|人员|工作人员|干部)")
+# a figure asked of several departments: listed, ranked or compared (qa.across)
+ACROSS = re.compile(r"各部门|各单位|各个部门|每个部门|所有部门|几个部门|哪些部门|哪个部门|哪些单位|哪个单位|"
+                     r"分别|谁的|谁多|谁少|谁高|哪个多|哪个高|哪个少|最多|最少|最高|最低|前[一二两三四五六七八九十\d]|排名|排第|"
+                     r"几倍|多少倍|多多少|差多少|相差")
+_WHICH_ONES = re.compile(r"哪?几(?:个|家)(?:部门|单位)|哪几个|哪几家")
 _BASE_YEAR = re.compile(r"(?:比|较|与|同|相比|对比)(20\d{2})\s*年")
 _SCORE = re.compile(r"几分|多少分|得分|总分|分值|分数|打了")
 PROSE_CUES = re.compile(
@@ -64,6 +69,8 @@ class Slots:
     # item names in the question that no table of the index prints (咨询费 where no document has
     # that row): no cell carries them, so no total stands in for the item
     unknown_items: tuple[str, ...] = ()
+    kinds: dict[str, str] = field(default_factory=dict)  # doc_id → 预算 | 决算, of the documents in scope
+    named: bool = False  # the question names its departments (not only a place, not none)
 
 
 @lru_cache(maxsize=65536)
@@ -190,6 +197,7 @@ def place_levels(department: str) -> tuple[str, ...]:
 def route(question: str, documents: list[Document], vocabulary: Vocabulary) -> Slots:
     folded = fold(normalize(question))
     matched, unknown_org, spans = match_documents(folded, documents, vocabulary)
+    by_place = bool(matched) and not spans
     doc_ids = matched or {d.doc_id for d in documents}
     # 截至2025年底 / 2025年10月 date a figure inside the document; they choose no document
     years = [int(y) for y in _YEAR.findall(_DATE.sub("", folded))]
@@ -211,10 +219,15 @@ def route(question: str, documents: list[Document], vocabulary: Vocabulary) -> S
     names = frozenset(t for d in documents for t in _name_words(d.department))
     departments = frozenset(d.department for d in documents if d.doc_id in doc_ids)
     slots = Slots(question=question, folded=folded, doc_ids=doc_ids, years=years, unknown_org=unknown_org,
-                  unknown_year=unknown_year, content=content, names=names, departments=departments)
+                  unknown_year=unknown_year, content=content, names=names, departments=departments,
+                  kinds={d.doc_id: d.kind for d in documents if d.doc_id in doc_ids},
+                  named=bool(matched) and not by_place)
+    asked = _WHICH_ONES.sub("", content)  # 哪几个部门 / 几个部门里 count departments, not the figure
     if _LIST.search(content):
         slots.intent = "list"
-    elif _NARRATIVE.search(content) and not _COUNT.search(content):
+    elif ACROSS.search(content) and any(t.kind != "part" for m in vocabulary.match(content) for t in m.terms):
+        slots.intent = "numeric"  # 哪个部门的三公经费最多, 各部门…分别是多少: a figure per department
+    elif _NARRATIVE.search(content) and not _COUNT.search(asked):
         slots.intent = "narrative"
     elif _NUMERIC.search(content) or codes_in(content) or _names_an_item(vocabulary.match(content)):
         slots.intent = "numeric"  # 差旅费 alone, or a code: a figure is asked for
@@ -226,7 +239,7 @@ def route(question: str, documents: list[Document], vocabulary: Vocabulary) -> S
         slots.unit_class = "points"  # 下降了几个百分点: a difference of rates, not a rate
     elif _PERCENT.search(content):
         slots.unit_class = "percent"
-    elif _COUNT.search(content):
+    elif _COUNT.search(asked):
         slots.unit_class = "count"
     else:
         slots.unit_class = "money"

@@ -1,0 +1,167 @@
+"""Questions over many departments: one cited figure per document, then a list, a ranking
+or a comparison, with every computation shown.
+
+Each document is asked the question on its own, under the same answer policy as a single
+department, so a figure enters the comparison only when it carries every qualifier asked.
+Amounts are compared in 万元 (元 converted, the conversion shown); figures of other units are
+compared only with the same unit. Documents of another kind or year are said to differ.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from juesuan_qa.domain.units import MONEY, convert
+from juesuan_qa.qa.compose import abstain
+from juesuan_qa.qa.router import ACROSS, Slots, department_aliases
+from juesuan_qa.records import Answer, Citation, Comparison, Document, Value
+from juesuan_qa.textutil import fold, format_amount
+
+_CHINESE_ORDINALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_TOP = re.compile(r"前([一二两三四五六七八九十]|\d{1,2})(?:个|名|位|家)?")
+_NTH = re.compile(r"(?:排|排名|位列|第)第?([一二两三四五六七八九十]|\d{1,2})(?:位|名)?(?:的|是)?")
+_MOST = re.compile(r"最多|最高|最大|最贵|最大方|第一|花得最多|排名第一|最少|最低|最小|最省")
+_LEAST = re.compile(r"最少|最低|最小|最省")
+_WHO = re.compile(r"谁|哪个|哪家|哪一个|哪")
+_RATIO = re.compile(r"几倍|多少倍|倍数")
+_DIFFERENCE = re.compile(r"多多少|少多少|差多少|相差|差距|差额|多出|少了多少|高多少|低多少|多少万元")
+_ASKING = re.compile(r"列一下|列出|列示了?|哪些|哪几个|是哪个|的是|谁|[、，,和与及]|三家|两家|几家|之间")
+_COMPARE = re.compile(r"谁|哪个|哪家|比较|对比|相比|差|倍|多多少|少多少|高|低|多|少")
+
+
+@dataclass(frozen=True)
+class Entry:
+    doc_id: str
+    value: Value
+    citation: Citation
+    compared: float  # in 万元 for money, else as printed
+
+
+def _number(text: str) -> int:
+    return int(text) if text.isdigit() else _CHINESE_ORDINALS.get(text, 1)
+
+
+def answer(question: str, slots: Slots, documents: dict[str, Document],
+           ask_one: Callable[[Slots], Answer | None], coverage: str) -> Answer | None:
+    """A question naming no department (or a place, or several departments) over every document
+    in scope; None when the question is about one document after all."""
+    doc_ids = sorted(slots.doc_ids, key=lambda d: (documents[d].department, documents[d].year or 0))
+    if len(doc_ids) < 2:
+        return None
+    entries: list[Entry] = []
+    # each document is asked what is asked of all: the item, without the words that rank or compare
+    content = _ASKING.sub("", ACROSS.sub("", slots.content))
+    for doc_id in doc_ids:
+        one = replace(slots, doc_ids={doc_id}, departments=frozenset({documents[doc_id].department}),
+                      content=content)
+        found = ask_one(one)
+        if found is None or found.abstained or not found.values:
+            continue
+        value, citation = found.values[0], found.citations[0]
+        compared = convert(value.value, value.unit, "万元") if value.unit in MONEY else value.value
+        entries.append(Entry(doc_id, value, citation, compared))
+    if not entries:
+        return abstain(question, f"所查{len(doc_ids)}份公开文件都没有列示这一项。", coverage)
+    units = {"万元" if e.value.unit in MONEY else e.value.unit for e in entries}
+    if len(units) > 1:
+        return abstain(question, "各文件列示这一项的单位不同（" + "、".join(sorted(units)) + "），不能直接比较。", coverage)
+    content = slots.content
+    if slots.named and len(doc_ids) == 2 and len(entries) == 2 and (_RATIO.search(content) or _COMPARE.search(content)):
+        return _compare(question, content, entries, documents)
+    return _ranked(question, content, entries, doc_ids, documents)
+
+
+def _shown(entry: Entry) -> str:
+    value = entry.value
+    printed = format_amount(value.value, value.unit, entry.citation.quote)
+    if value.unit in MONEY and value.unit != "万元":
+        return f"{printed}（={format_amount(entry.compared, '万元')}）"
+    return printed
+
+
+def _unit(entries: list[Entry]) -> str:
+    unit = entries[0].value.unit
+    return "万元" if unit in MONEY else unit
+
+
+def _rows(entries: list[Entry], documents: dict[str, Document], start: int = 1) -> tuple[list[str], list[Comparison]]:
+    lines, rows = ["| 排名 | 部门 | 年度 | 类型 | 数字 | 来源 |", "|---|---|---|---|---|---|"], []
+    for n, entry in enumerate(entries, start=start):
+        doc = documents[entry.doc_id]
+        place = " ".join(filter(None, [entry.citation.table, entry.citation.section]))
+        lines.append(f"| {n} | {doc.department} | {doc.year or ''} | {doc.kind} | **{_shown(entry)}** | [{n}] {place} |")
+        rows.append(Comparison(doc.department, doc.year, doc.kind, entry.value.value, entry.value.unit, entry.compared, n))
+    return lines, rows
+
+
+def _differences(entries: list[Entry], documents: dict[str, Document]) -> str:
+    kinds = {(documents[e.doc_id].year, documents[e.doc_id].kind) for e in entries}
+    if len(kinds) > 1:
+        named = "、".join(f"{y or '?'}年度{k}" for y, k in sorted(kinds, key=lambda x: (x[0] or 0, x[1])))
+        return f"\n注意：这些文件的年度或类型不同（{named}），数字口径不同，比较仅供参考。"
+    return ""
+
+
+def _ranked(question: str, content: str, entries: list[Entry], doc_ids: list[str],
+            documents: dict[str, Document]) -> Answer:
+    least = bool(_LEAST.search(content))
+    order = sorted(entries, key=lambda e: (e.compared if least else -e.compared, documents[e.doc_id].department))
+    top = _TOP.search(content)
+    nth = _NTH.search(content) if not top else None
+    if top:
+        asked = order[:_number(top.group(1))]
+    elif nth and _WHO.search(content):
+        asked = order[_number(nth.group(1)) - 1:_number(nth.group(1))]
+    elif _MOST.search(content):
+        asked = order[:1]
+    else:
+        asked = []
+    lines, rows = _rows(order, documents)
+    missing = [documents[d].department for d in doc_ids if d not in {e.doc_id for e in entries}]
+    label = entries[0].value.label
+    header = (f"{len(doc_ids)}份公开文件中有{len(entries)}份列示了该项（{label}），按{'从低到高' if least else '从高到低'}排列：")
+    lead = ""
+    if asked:
+        names = "、".join(f"{documents[e.doc_id].department}（{_shown(e)}）" for e in asked)
+        lead = f"{'最低' if least and not top and not nth else ('排第' + str(_number(nth.group(1))) if nth else ('前' + str(len(asked)) if top else '最高'))}：{names}。\n"
+    text = lead + header + "\n" + "\n".join(lines)
+    if missing:
+        text += "\n未列示该项的文件：" + "、".join(missing) + "。"
+    text += _differences(entries, documents)
+    first = [e for e in asked] + [e for e in order if e not in asked]
+    values = [replace(e.value, label=f"{documents[e.doc_id].department}·{e.value.label}") for e in first]
+    citations = [e.citation for e in order]
+    return Answer(question, "table", False, text, values, citations, comparison=rows)
+
+
+def _compare(question: str, content: str, entries: list[Entry], documents: dict[str, Document]) -> Answer:
+    high, low = sorted(entries, key=lambda e: -e.compared)
+    unit = _unit(entries)
+    name_high, name_low = documents[high.doc_id].department, documents[low.doc_id].department
+    lines, rows = _rows([high, low], documents)
+    if _RATIO.search(content) and low.compared:
+        folded = fold(question)
+        first = min(entries, key=lambda e: _position(folded, documents[e.doc_id].department))  # A是B的几倍
+        other = low if first is high else high
+        ratio = first.compared / other.compared
+        shown = f"{ratio:.2f}"
+        computed = Value(round(ratio, 2), "倍", f"{documents[first.doc_id].department}÷{documents[other.doc_id].department}")
+        text = (f"{documents[first.doc_id].department}是{documents[other.doc_id].department}的 **{shown}倍**。\n"
+                f"计算：{format_amount(first.compared, unit)} ÷ {format_amount(other.compared, unit)} = {ratio:.4f} ≈ {shown}倍\n")
+    else:
+        difference = high.compared - low.compared
+        computed = Value(round(difference, 6), unit, f"{name_high}−{name_low}")
+        text = (f"{name_high}多，比{name_low}多 **{format_amount(difference, unit)}**。\n"
+                f"计算：{format_amount(high.compared, unit)} − {format_amount(low.compared, unit)} = "
+                f"{format_amount(difference, unit)}\n")
+    text += "\n".join(lines) + _differences(entries, documents)
+    values = [computed, high.value, low.value]
+    return Answer(question, "table", False, text, values, [high.citation, low.citation], comparison=rows)
+
+
+def _position(folded: str, department: str) -> int:
+    """Where the question names a department (its full name or its name without the place)."""
+    found = [folded.find(fold(a)) for a in department_aliases(department) if fold(a) in folded]
+    return min(found) if found else len(folded)
