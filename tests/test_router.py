@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from juesuan_qa.qa.router import department_aliases, find_orgs, route, without_name
+from juesuan_qa.textutil import fold
 
 
 @pytest.mark.parametrize("question,intent,unit", [
@@ -169,3 +170,25 @@ def test_difference_computed(kb):
     answer = kb.ask("项目支出比基本支出多多少？")
     assert [(v.value, v.unit) for v in answer.values] == [(pytest.approx(6589.91), "万元")]
     assert "6,883.07 − 293.16 = 6,589.91万元" in answer.answer
+
+
+@pytest.mark.parametrize(("typed", "official"), [
+    ("卫健委", "北京市卫生健康委员会"), ("深圳发改委", "深圳市发展和改革委员会"), ("上海人社局", "上海市人力资源和社会保障局"),
+    ("规资局", "上海市规划和自然资源局"), ("住建局", "深圳市住房和建设局"), ("市场监管局", "北京市市场监督管理局"),
+    ("交警支队", "福州市公安局交通警察支队"), ("宣传部", "中共北京市委宣传部"), ("北京市委宣传部", "中共北京市委宣传部"),
+    ("交管局", "深圳市公安局交通管理局"), ("苏州应急局", "苏州市应急管理局"), ("医保局", "深圳市医疗保障局（本级）"),
+])
+def test_names_people_use_for_agencies(typed, official):
+    from juesuan_qa.domain.aliases import agency_aliases
+    from juesuan_qa.qa.router import names_department
+
+    assert any(names_department(fold(typed), fold(alias)) for alias in agency_aliases(official))
+
+
+@pytest.mark.parametrize(("typed", "official"), [("佛山交通局", "佛山市轨道交通局"), ("上海司法局", "上海市普陀区司法局"),
+                                                 ("卫健委", "北京市发展和改革委员会")])
+def test_short_forms_do_not_name_another_agency(typed, official):
+    from juesuan_qa.domain.aliases import agency_aliases
+    from juesuan_qa.qa.router import names_department
+
+    assert not any(names_department(fold(typed), fold(alias)) for alias in agency_aliases(official))

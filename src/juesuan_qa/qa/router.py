@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from juesuan_qa.domain.aliases import agency_aliases
 from juesuan_qa.domain.vocabulary import ITEM_ENDINGS
 from juesuan_qa.qa.lexicon import Mention, Vocabulary, codes_in
 from juesuan_qa.qa.normalize import normalize
@@ -21,7 +22,7 @@ from juesuan_qa.store.bm25 import tokenize
 from juesuan_qa.textutil import fold
 
 _ORG = re.compile(
-    r"([\u4e00-\u9fff]{2,16}?(?:委员会|办公室|中心|局|厅|卫健委|发改委|教委|经信委|住建委|农委))(?!建设|运营|项目|服务|平台|费|长|机房|大楼|系统|设备|网络)")
+    r"([\u4e00-\u9fff]{2,16}?(?:委员会|办公室|中心|局|厅|支队|宣传部|组织部|统战部|信访办|卫健委|卫计委|发改委|教委|经信委|住建委|农委|国资委|交委|规自委))(?!建设|运营|项目|服务|平台|费|长|机房|大楼|系统|设备|网络)")
 _LEVEL = re.compile(r"[（(]本级[）)]$")
 # where an organisation name can start; not at 和 (人力资源和社会保障局 is one name)
 _ORG_START = re.compile(r".*(?:年度|年底|年末|[年月的了在是问给向对、，,？?：:“”\"（）()#])")
@@ -110,7 +111,8 @@ def names_department(short: str, official: str) -> bool:
             used.append(level)
     if used and levels and levels[-1] not in used:
         return False
-    rest = re.sub(r"^[省市区县]", "", rest)  # 市大数据局, 区财政局: the place left unnamed
+    if rest[:1] != core[:1]:  # 市大数据局, 区财政局: the place left unnamed (but 市场监管局 is a name)
+        rest = re.sub(r"^[省市区县]", "", rest)
     return bool(rest) and rest[0] == core[0] and rest[-1] == core[-1] and _is_subsequence(rest, core)
 
 
@@ -156,8 +158,8 @@ def match_documents(folded: str, documents: list[Document], vocabulary: Vocabula
     for start, end, name in find_orgs(masked):
         hits = set()
         for d in documents:
-            department = _LEVEL.sub("", d.department)  # 深圳市统计局（本级） is asked as 深圳市统计局
-            if department and names_department(name, department):
+            # 深圳市统计局（本级） is asked as 深圳市统计局; 卫健委 for 卫生健康委员会 (domain.aliases)
+            if any(names_department(name, alias) for alias in agency_aliases(d.department) if alias):
                 hits.add(d.doc_id)
         if hits:
             matched |= hits
