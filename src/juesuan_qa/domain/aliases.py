@@ -8,7 +8,6 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-
 _PARTY = re.compile(r"^(?:中共)?(.+?[省市区县])委(.{2,6}部)$")
 
 
