@@ -58,3 +58,12 @@ def corpus_copy(tmp_path) -> Path:
     folder.mkdir()
     shutil.copy(SEED, folder / SEED.name)
     return folder
+
+
+@pytest.fixture(scope="session")
+def corpus_kb(tmp_path_factory) -> KnowledgeBase:
+    """The whole shipped corpus (the Jincheng markdown and the PDFs), hashing embedder."""
+    index = tmp_path_factory.mktemp("corpus-index")
+    settings = hashing_settings(index)
+    KnowledgeBase.ingest([SEED.parent], index, settings=settings)
+    return KnowledgeBase.open(index, settings=settings)

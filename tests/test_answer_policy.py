@@ -146,3 +146,32 @@ def test_where_to_look_is_not_what_is_asked():
     corpus = _corpus([_fact("支出总表", "合计", "合计", 900.0)],
                      "截至2025年8月31日，示范市测试局共有车辆12辆，其中：其他用车12辆。单价100万元以上设备（不含车辆）0台（套）。")
     assert _first(corpus, "单位预算显示，截至2025年8月31日共有多少辆车？") == 12.0
+
+
+def _two_departments() -> Corpus:
+    def fact(doc, value, unit="万元"):
+        return Fact("三公经费支出表", "三公经费支出表", "", "合计", "", "预算数", value, unit, False,
+                    Locator(doc, "三公经费支出表", "三公经费支出表", page=3, quote=f"合计\t{value}"), status="verified")
+
+    documents = {"a": Document("a", "甲市审计局2026年部门预算", "甲市审计局", 2026, "预算", "a.pdf", "1"),
+                 "b": Document("b", "乙市气象局2026年部门预算", "乙市气象局", 2026, "预算", "b.pdf", "2"),
+                 "c": Document("c", "丙市统计中心2026年单位预算", "丙市统计中心", 2026, "预算", "c.pdf", "3")}
+    facts = [fact("a", 35.1), fact("b", 27.6), fact("c", 441000.0, "元")]
+    return Corpus(documents, facts, [], [], build_vocabulary(facts), None)
+
+
+def test_a_question_naming_no_department_lists_every_department_that_prints_it():
+    answer = ask(_two_departments(), "2026年各部门的三公经费分别是多少？")
+    assert [v.value for v in answer.values] == [441000.0, 35.1, 27.6]  # 44.1万元 first, compared in 万元
+    assert "3份公开文件中有3份列示了该项" in answer.answer and "=44.10万元" in answer.answer
+    assert [r.department for r in answer.comparison] == ["丙市统计中心", "甲市审计局", "乙市气象局"]
+
+
+def test_rankings_and_comparisons_state_the_figure_asked_and_show_the_computation():
+    corpus = _two_departments()
+    assert ask(corpus, "2026年哪个部门的三公经费最少？").values[0].value == 27.6
+    assert ask(corpus, "2026年三公经费排第二的是哪个部门？").values[0].value == 35.1
+    answer = ask(corpus, "甲市审计局和乙市气象局2026年谁的三公经费多？多多少？")
+    assert answer.values[0].value == pytest.approx(7.5) and "35.10万元 − 27.60万元" in answer.answer
+    ratio = ask(corpus, "甲市审计局2026年的三公经费是乙市气象局的几倍？")
+    assert ratio.values[0].unit == "倍" and ratio.values[0].value == pytest.approx(1.27)

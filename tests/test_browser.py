@@ -40,18 +40,29 @@ def server(kb):
 
 
 @pytest.fixture(scope="module")
-def page(server):
+def browser():
     if CHROMIUM is None:
         pytest.fail("chromium is not installed: `make test` installs it with apt-get install chromium")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    with sync_playwright() as playwright:  # one Playwright per module: two cannot share the event loop
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(server, wait_until="load")
-        page.locator("#question textarea").wait_for(timeout=30000)
-        yield page
+        yield browser
         browser.close()
+
+
+def _open(browser, url: str):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(url, wait_until="load")
+    page.locator("#question textarea").wait_for(timeout=30000)
+    return page
+
+
+@pytest.fixture(scope="module")
+def page(server, browser):
+    page = _open(browser, server)
+    yield page
+    page.close()
 
 
 def ask(page, question: str) -> None:
@@ -92,3 +103,28 @@ def test_exports_the_answer_as_a_word_draft(page):
     page.locator("#export").click()
     page.locator("#draft a, #draft .file-preview").first.wait_for(timeout=20000)
     assert ".docx" in page.locator("#draft").inner_text()
+
+
+@pytest.fixture(scope="module")
+def corpus_page(corpus_kb, browser):
+    """The chat over the whole shipped corpus, for questions across departments."""
+    from juesuan_qa.web import CSS, build
+
+    port = free_port()
+    demo = build(corpus_kb)
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, css=CSS, quiet=True)
+    page = _open(browser, f"http://127.0.0.1:{port}/")
+    yield page
+    page.close()
+    demo.close()
+
+
+def test_a_question_across_departments_shows_a_table_and_a_chart(corpus_page):
+    ask(corpus_page, "各部门的三公经费分别是多少？")
+    corpus_page.locator("#sources .cmp").wait_for(timeout=20000)
+    rows = corpus_page.locator("#sources .cmp table tr")
+    bars = corpus_page.locator("#sources .cmp .bars a")
+    assert rows.count() >= 3 and bars.count() == rows.count() - 1  # one bar per department, linked to its source
+    assert bars.first.get_attribute("href").startswith("#source-")
+    assert "份公开文件中有" in corpus_page.locator("#chat").inner_text()
+    corpus_page.locator("#sources").screenshot(path=str(SHOTS / "comparison.png"))

@@ -23,8 +23,6 @@ from pathlib import Path
 
 import pytest
 
-from juesuan_qa.config import Settings
-from juesuan_qa.kb import KnowledgeBase
 from juesuan_qa.qa.lexicon import load_synonyms
 from juesuan_qa.qa.router import route
 from juesuan_qa.textutil import fold, norm_label
@@ -46,15 +44,6 @@ def _params():
     for n, case in enumerate(CASES, start=1):
         marks = [pytest.mark.xfail(strict=True, reason=case["xfail"])] if case.get("xfail") else []
         yield pytest.param(case, id=f"{case.get('category', 'case')}-{n:03d}", marks=marks)
-
-
-@pytest.fixture(scope="module")
-def corpus_kb(tmp_path_factory) -> KnowledgeBase:
-    """The whole shipped corpus (the Jincheng markdown and the PDFs), hashing embedder."""
-    index = tmp_path_factory.mktemp("slots-index")
-    settings = Settings(index, Path("."), "hashing", "", "", None, None, None)
-    KnowledgeBase.ingest([CORPUS], index, settings=settings)
-    return KnowledgeBase.open(index, settings=settings)
 
 
 def test_cases_file_is_well_formed():

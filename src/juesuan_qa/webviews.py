@@ -24,17 +24,40 @@ CSS = """
 .src .row{background:#fff8d6}
 .quote{white-space:pre-wrap;font-size:13px;background:#f6f6f0;padding:6px;border-radius:4px}
 .quote mark{background:#ffe066}
-.bars{font-size:12px}.bars .b{display:flex;align-items:center;margin:2px 0}
+.bars{font-size:12px}.bars .b{display:flex;align-items:center;margin:2px 0;color:inherit;text-decoration:none}
 .bars .l{width:45%;overflow:hidden;white-space:nowrap;text-overflow:ellipsis}
 .bars .v{height:12px;background:#4c78a8;margin:0 6px}
 """
+
+
+def comparison_html(record: dict) -> str:
+    """An answer over many departments as a table and a bar chart; each bar and row links to
+    its source below (#source-N)."""
+    rows = record.get("comparison") or []
+    if not rows:
+        return ""
+    unit = "万元" if rows[0]["unit"] in ("元", "千元", "万元", "亿元") else rows[0]["unit"]
+    top = max((abs(r["compared"]) for r in rows), default=0) or 1
+    lines = ["<table><tr><th>部门</th><th>年度</th><th>类型</th><th>数字</th><th>来源</th></tr>"]
+    bars = []
+    for r in rows:
+        link = f"<a href='#source-{r['citation']}'>[{r['citation']}]</a>"
+        lines.append(f"<tr><td>{html.escape(r['department'])}</td><td>{r['year'] or ''}</td>"
+                     f"<td>{html.escape(r['kind'])}</td><td>{format_amount(r['value'], r['unit'])}</td><td>{link}</td></tr>")
+        bars.append(f"<a class='b' href='#source-{r['citation']}' title='{html.escape(r['department'])}'>"
+                    f"<span class='l'>{html.escape(r['department'])}</span>"
+                    f"<span class='v' style='width:{max(2, int(200 * abs(r['compared']) / top))}px'></span>"
+                    f"{format_amount(r['compared'], unit)}</a>")
+    lines.append("</table>")
+    return (f"<div class='src cmp'><b>各部门对比（单位：{html.escape(unit)}）</b>{''.join(lines)}"
+            f"<div class='bars'>{''.join(bars)}</div></div>")
 
 
 def sources_html(record: dict, table_facts) -> str:
     """Every citation of an answer record; `table_facts(doc, table, title)` gives a table's facts."""
     if not record["citations"]:
         return "<p>（无引用：未能在公开文件中找到答案）</p>"
-    parts = []
+    parts = [comparison_html(record)] if record.get("comparison") else []
     for n, citation in enumerate(record["citations"], start=1):
         where = " · ".join(html.escape(x) for x in [citation["table"] or "", citation["section"],
                                                     citation["row"] or "", citation["column"] or ""] if x)
