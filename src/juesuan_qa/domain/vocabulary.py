@@ -203,8 +203,9 @@ def is_unit_part(part: str) -> bool:
 
 
 def item_form(label: str) -> str:
-    """A row label in the form its variants share: 因公出国(境)费 and 因公出国（境）费用 are one item."""
-    return re.sub(r"费用(?=$|/)", "费", fold(label))
+    """A row label in the form its variants share: 因公出国(境)费 and 因公出国（境）费用 are one item,
+    as are 公务用车(购置及)运行维护费 and 公务用车(购置及)运行费 (both spellings of the templates)."""
+    return re.sub(r"费用(?=$|/)", "费", fold(label)).replace("运行维护费", "运行费")
 
 
 # ---- what disclosures never hold ----
