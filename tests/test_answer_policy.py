@@ -175,3 +175,23 @@ def test_rankings_and_comparisons_state_the_figure_asked_and_show_the_computatio
     assert answer.values[0].value == pytest.approx(7.5) and "35.10万元 − 27.60万元" in answer.answer
     ratio = ask(corpus, "甲市审计局2026年的三公经费是乙市气象局的几倍？")
     assert ratio.values[0].unit == "倍" and ratio.values[0].value == pytest.approx(1.27)
+
+
+def _one_department_over_years() -> Corpus:
+    def fact(doc, value, column):
+        return Fact("三公经费支出表", "三公经费支出表", "", "合计", "", column, value, "万元", False,
+                    Locator(doc, "三公经费支出表", "三公经费支出表", page=2, quote=f"合计\t{value}"), status="verified")
+
+    documents = {"b24": Document("b24", "福州市医疗保障局2024年部门预算", "福州市医疗保障局", 2024, "预算", "1.pdf", "1"),
+                 "f24": Document("f24", "福州市医疗保障局2024年部门决算", "福州市医疗保障局", 2024, "决算", "2.pdf", "2"),
+                 "b25": Document("b25", "福州市医疗保障局2025年部门预算", "福州市医疗保障局", 2025, "预算", "3.pdf", "3")}
+    facts = [fact("b24", 40.0, "预算数"), fact("f24", 30.0, "决算数"), fact("b25", 36.0, "预算数")]
+    return Corpus(documents, facts, [], [], build_vocabulary(facts), None)
+
+
+def test_one_department_over_its_years_and_its_execution_rate():
+    corpus = _one_department_over_years()
+    trend = ask(corpus, "福州医保局近几年三公经费怎么变的？")
+    assert [v.value for v in trend.values] == [40.0, 30.0, 36.0] and "−" in trend.answer
+    rate = ask(corpus, "福州市医疗保障局2024年三公经费预算执行率是多少？")
+    assert rate.values[0].value == 75.0 and rate.values[0].unit == "%" and "30.00万元 ÷ 40.00万元" in rate.answer

@@ -28,6 +28,7 @@ _WHO = re.compile(r"谁|哪个|哪家|哪一个|哪")
 _RATIO = re.compile(r"几倍|多少倍|倍数")
 _DIFFERENCE = re.compile(r"多多少|少多少|差多少|相差|差距|差额|多出|少了多少|高多少|低多少|多少万元")
 _ASKING = re.compile(r"列一下|列出|列示了?|哪些|哪几个|是哪个|的是|谁|[、，,和与及]|三家|两家|几家|之间")
+_EXECUTION = re.compile(r"执行率|完成率|执行情况|执行了多少|完成了多少")
 _COMPARE = re.compile(r"谁|哪个|哪家|比较|对比|相比|差|倍|多多少|少多少|高|低|多|少")
 
 
@@ -53,9 +54,12 @@ def answer(question: str, slots: Slots, documents: dict[str, Document],
     entries: list[Entry] = []
     # each document is asked what is asked of all: the item, without the words that rank or compare
     content = _ASKING.sub("", ACROSS.sub("", slots.content))
+    # an execution rate is computed from each document's amount, so each is asked for the amount
+    unit_class = "money" if _EXECUTION.search(slots.content) else slots.unit_class
+    content = _EXECUTION.sub("", content) if unit_class != slots.unit_class else content
     for doc_id in doc_ids:
         one = replace(slots, doc_ids={doc_id}, departments=frozenset({documents[doc_id].department}),
-                      content=content)
+                      content=content, unit_class=unit_class)
         found = ask_one(one)
         if found is None or found.abstained or not found.values:
             continue
@@ -68,6 +72,8 @@ def answer(question: str, slots: Slots, documents: dict[str, Document],
     if len(units) > 1:
         return abstain(question, "各文件列示这一项的单位不同（" + "、".join(sorted(units)) + "），不能直接比较。", coverage)
     content = slots.content
+    if len({documents[e.doc_id].department for e in entries}) == 1 and len(entries) >= 2:
+        return _one_department(question, content, entries, documents)
     if slots.named and len(doc_ids) == 2 and len(entries) == 2 and (_RATIO.search(content) or _COMPARE.search(content)):
         return _compare(question, content, entries, documents)
     return _ranked(question, content, entries, doc_ids, documents)
@@ -134,6 +140,37 @@ def _ranked(question: str, content: str, entries: list[Entry], doc_ids: list[str
     values = [replace(e.value, label=f"{documents[e.doc_id].department}·{e.value.label}") for e in first]
     citations = [e.citation for e in order]
     return Answer(question, "table", False, text, values, citations, comparison=rows)
+
+
+def _one_department(question: str, content: str, entries: list[Entry], documents: dict[str, Document]) -> Answer:
+    """One department's documents: 决算 against 预算 of one year (执行率 = 决算数 ÷ 预算数), or the
+    figure over its years, each change computed from the two cited figures."""
+    unit = _unit(entries)
+    by_year = sorted(entries, key=lambda e: (documents[e.doc_id].year or 0, documents[e.doc_id].kind != "预算"))
+    lines, rows = _rows(by_year, documents)
+    budget = [e for e in by_year if documents[e.doc_id].kind == "预算"]
+    final = [e for e in by_year if documents[e.doc_id].kind == "决算"]
+    paired = [(b, f) for b in budget for f in final if documents[b.doc_id].year == documents[f.doc_id].year]
+    if _EXECUTION.search(content) and paired and paired[-1][0].compared:
+        b, f = paired[-1]
+        rate = f.compared / b.compared * 100
+        text = (f"{documents[f.doc_id].department}{documents[f.doc_id].year}年：决算数 {_shown(f)}，预算数 {_shown(b)}，"
+                f"执行率 **{rate:.2f}%**。\n计算：{format_amount(f.compared, unit)} ÷ {format_amount(b.compared, unit)} × 100% "
+                f"= {rate:.2f}%\n" + "\n".join(lines))
+        values = [Value(round(rate, 2), "%", "执行率（决算数÷预算数）"), f.value, b.value]
+        return Answer(question, "table", False, text, values, [e.citation for e in by_year], comparison=rows)
+    steps = []
+    for before, after in zip(by_year, by_year[1:]):
+        change = after.compared - before.compared
+        rate = f"，{change / before.compared * 100:+.2f}%" if before.compared else ""
+        steps.append(f"{documents[before.doc_id].year}年{documents[before.doc_id].kind}→{documents[after.doc_id].year}年"
+                     f"{documents[after.doc_id].kind}：{format_amount(after.compared, unit)} − "
+                     f"{format_amount(before.compared, unit)} = {change:+,.2f}{unit}{rate}")
+    department = documents[by_year[0].doc_id].department
+    text = (f"{department}各年度（{len(by_year)}份公开文件）：\n" + "\n".join(lines) + "\n变化（按所引数字计算）：\n"
+            + "\n".join(steps) + _differences(entries, documents))
+    return Answer(question, "table", False, text, [e.value for e in by_year], [e.citation for e in by_year],
+                  comparison=rows)
 
 
 def _compare(question: str, content: str, entries: list[Entry], documents: dict[str, Document]) -> Answer:

@@ -210,6 +210,8 @@ def route(question: str, documents: list[Document], vocabulary: Vocabulary) -> S
     unknown_year = None if in_scope else next((y for y in years if y not in covered and y not in bases), None)
     if in_scope:
         doc_ids = {d.doc_id for d in documents if d.doc_id in doc_ids and d.year in in_scope}
+    elif not years:
+        doc_ids, years = _relative_year(folded, documents, doc_ids)
     content = folded
     for start, end in sorted(spans, reverse=True):
         content = content[:start] + content[end:]
@@ -265,6 +267,22 @@ def unknown_items(content: str, mentions: list[Mention], vocabulary: Vocabulary)
         rest[mention.start:mention.end] = [" "] * (mention.end - mention.start)
     words = [w for w in _GLUE.split("".join(rest)) if w and len(w) >= 3 and ITEM_ENDINGS.search(w)]
     return tuple(w for w in dict.fromkeys(words) if not vocabulary.names_subject(w))
+
+
+_RELATIVE_YEAR = re.compile(r"(?<![比较同与])(今年|本年度|去年|上年度?)(?!结转|结余|数|预算数|决算数|末)")
+
+
+def _relative_year(folded: str, documents: list[Document], doc_ids: set[str]) -> tuple[set[str], list[int]]:
+    """今年 / 本年度 are the latest fiscal year the documents in scope are of; 去年 / 上年 the one
+    before it, when the index holds that year's documents (else the documents' own 上年 columns
+    and sentences answer). 比上年 is a comparison, not a year."""
+    said = _RELATIVE_YEAR.search(folded)
+    held = sorted({d.year for d in documents if d.doc_id in doc_ids and d.year})
+    if not said or not held:
+        return doc_ids, []
+    year = held[-1] if said.group(1) in ("今年", "本年度") else held[-1] - 1
+    chosen = {d.doc_id for d in documents if d.doc_id in doc_ids and d.year == year}
+    return (chosen, [year]) if chosen else (doc_ids, [])
 
 
 def _names_an_item(mentions: list[Mention]) -> bool:
