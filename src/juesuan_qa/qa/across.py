@@ -9,6 +9,7 @@ compared only with the same unit. Documents of another kind or year are said to 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -160,7 +161,7 @@ def _one_department(question: str, content: str, entries: list[Entry], documents
         values = [Value(round(rate, 2), "%", "执行率（决算数÷预算数）"), f.value, b.value]
         return Answer(question, "table", False, text, values, [e.citation for e in by_year], comparison=rows)
     steps = []
-    for before, after in zip(by_year, by_year[1:]):
+    for before, after in itertools.pairwise(by_year):
         change = after.compared - before.compared
         rate = f"，{change / before.compared * 100:+.2f}%" if before.compared else ""
         steps.append(f"{documents[before.doc_id].year}年{documents[before.doc_id].kind}→{documents[after.doc_id].year}年"
