@@ -128,3 +128,11 @@ def test_a_question_across_departments_shows_a_table_and_a_chart(corpus_page):
     assert bars.first.get_attribute("href").startswith("#source-")
     assert "份公开文件中有" in corpus_page.locator("#chat").inner_text()
     corpus_page.locator("#sources").screenshot(path=str(SHOTS / "comparison.png"))
+
+
+def test_the_overview_compares_one_item_across_departments(corpus_page):
+    corpus_page.get_by_role("tab", name="概览与图表").click()
+    corpus_page.locator("#compare-item input").click()
+    corpus_page.get_by_role("option", name="三公经费", exact=True).click()
+    corpus_page.locator("#comparison .cmp .bars a").first.wait_for(timeout=20000)
+    assert corpus_page.locator("#comparison .cmp table tr").count() >= 3

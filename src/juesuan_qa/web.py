@@ -6,13 +6,15 @@ theme pulls web fonts from a CDN, which would hang a page with no network).
 
 from __future__ import annotations
 
+import html
 import os
 import tempfile
 from pathlib import Path
 
 from juesuan_qa import config  # noqa: F401  (sets GRADIO_ANALYTICS_ENABLED=False first)
+from juesuan_qa.domain.vocabulary import COMPARABLE_ITEMS
 from juesuan_qa.qa.compose import confidence_note
-from juesuan_qa.webviews import CSS, charts_html, sources_html
+from juesuan_qa.webviews import CSS, charts_html, comparison_html, sources_html
 
 EXAMPLES = [
     "2023年收入总计是多少？",
@@ -53,6 +55,15 @@ class ChatState:
     def overview(self) -> str:
         rows = [f"| {d.department} | {d.year} | {d.kind} | {d.doc_id} |" for d in self.kb.documents]
         return "**索引中的公开文件**\n\n| 部门 | 年度 | 类别 | 文件 |\n|---|---|---|---|\n" + "\n".join(rows)
+
+    def compare(self, item: str, department: str, year: str, kind: str) -> str:
+        """One item across the departments and years in the filters: the same answer the chat
+        gives to 各部门的…分别是多少, as its table and chart."""
+        if not item:
+            return ""
+        answer = self.kb.ask(f"各部门的{item}分别是多少？", self.scope(department, year, kind))
+        record = answer.to_dict()
+        return comparison_html(record) or f"<p>{html.escape(record['answer'])}</p>"
 
     def charts(self, department: str, year: str, kind: str) -> str:
         scope = self.scope(department, year, kind)
@@ -147,6 +158,9 @@ def build(kb):
                 with gr.Tab("来源"):
                     sources = gr.HTML(elem_id="sources")
                 with gr.Tab("概览与图表"):
+                    item = gr.Dropdown(list(COMPARABLE_ITEMS), value=None, label="对比一项（按上方筛选的部门、年度、类别）",
+                                       elem_id="compare-item")
+                    comparison = gr.HTML(elem_id="comparison")
                     overview = gr.Markdown(state.overview())
                     charts = gr.HTML(state.charts(ALL, ALL, ALL), elem_id="charts")
                 with gr.Tab("批量答复"):
@@ -170,6 +184,8 @@ def build(kb):
         save.click(export, [last], [draft])
         for control in (department, year, kind):
             control.change(state.charts, [department, year, kind], [charts])
+        for control in (item, department, year, kind):
+            control.change(state.compare, [item, department, year, kind], [comparison])
         run.click(batch, [questions], [batch_docx, batch_xlsx, batch_note])
         add.click(upload, [files], [upload_note, overview])
         check.click(audit, [audit_doc], [audit_report])

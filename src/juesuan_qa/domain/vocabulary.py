@@ -184,6 +184,10 @@ def within_scope(inner: str, outer: str) -> bool:
 
 # ---- items and units ----
 
+# Items the web's comparison view offers across departments and years (any item can be asked).
+COMPARABLE_ITEMS = ("收支总计", "基本支出", "项目支出", "三公经费", "因公出国（境）费用", "公务接待费",
+                    "公务用车购置及运行维护费", "机关运行经费", "政府采购预算总额")
+
 # A table part that is a 预算单位's block (深圳: one block per unit), by the agency word it ends in.
 _UNIT_PART = re.compile(r"^.{2,40}?(?:局|中心|处|所|院|站|馆|队|委员会|委|办公室|办|学校|学院|医院|公司)(?:[（(].*[）)])?$")
 
