@@ -87,3 +87,13 @@ def test_strict_scoring_takes_the_first_figure_only():
     report = summarise([case, {**case, "id": "s2"}], [second, abstained], {})
     assert report["wrong_figure_rate"] == {"n": 1, "rate": 1.0}
     assert report["abstention_rate"] == 0.5 and report["accuracy_lenient"] == 0.5
+
+
+def test_a_ranking_case_needs_its_figure_its_department_and_its_count():
+    case = {"kind": "table", "expect_value": 27.6, "expect_unit": "万元", "expect_text": ["深圳市气象局"],
+            "expect_count": 2}
+    record = {"abstained": False, "answer": "最高：深圳市气象局（27.60万元）", "citations": [],
+              "values": [{"value": 27.6, "unit": "万元"}, {"value": 3.5, "unit": "万元"}]}
+    assert is_correct(case, record)
+    assert not is_correct({**case, "expect_count": 3}, record)
+    assert not is_correct({**case, "expect_text": ["深圳市审计局"]}, record)
