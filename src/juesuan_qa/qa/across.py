@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from juesuan_qa.domain.units import MONEY, convert
-from juesuan_qa.qa.compose import abstain
+from juesuan_qa.qa.compose import COMPUTED, abstain
 from juesuan_qa.qa.router import ACROSS, Slots, department_aliases
 from juesuan_qa.records import Answer, Citation, Comparison, Document, Value
 from juesuan_qa.textutil import fold, format_amount
@@ -53,6 +53,8 @@ def answer(question: str, slots: Slots, documents: dict[str, Document],
     if len(doc_ids) < 2:
         return None
     entries: list[Entry] = []
+    unclear: list[str] = []
+    several: list[str] = []
     # each document is asked what is asked of all: the item, without the words that rank or compare
     content = _ASKING.sub("", ACROSS.sub("", slots.content))
     # an execution rate is computed from each document's amount, so each is asked for the amount
@@ -64,6 +66,11 @@ def answer(question: str, slots: Slots, documents: dict[str, Document],
         found = ask_one(one)
         if found is None or found.abstained or not found.values:
             continue
+        if found.values[0].label.endswith(COMPUTED):
+            unclear.append(doc_id)  # a figure computed there is not one cited cell
+            continue
+        if len(found.values) > 1:
+            several.append(doc_id)  # its first reading is the one its own answer states first
         value, citation = found.values[0], found.citations[0]
         compared = convert(value.value, value.unit, "万元") if value.unit in MONEY else value.value
         entries.append(Entry(doc_id, value, citation, compared))
@@ -77,7 +84,12 @@ def answer(question: str, slots: Slots, documents: dict[str, Document],
         return _one_department(question, content, entries, documents)
     if slots.named and len(doc_ids) == 2 and len(entries) == 2 and (_RATIO.search(content) or _COMPARE.search(content)):
         return _compare(question, content, entries, documents)
-    return _ranked(question, content, entries, doc_ids, documents)
+    answer = _ranked(question, content, entries, doc_ids, documents, unclear)
+    if several:
+        answer.answer += ("\n以下文件对该项另有其他口径的数字（表中列的是其首个读法，可单独询问该部门）："
+                          + "、".join(documents[d].department for d in several) + "。")
+        answer.needs_review = True
+    return answer
 
 
 def _shown(entry: Entry) -> str:
@@ -112,7 +124,7 @@ def _differences(entries: list[Entry], documents: dict[str, Document]) -> str:
 
 
 def _ranked(question: str, content: str, entries: list[Entry], doc_ids: list[str],
-            documents: dict[str, Document]) -> Answer:
+            documents: dict[str, Document], unclear: list[str]) -> Answer:
     least = bool(_LEAST.search(content))
     order = sorted(entries, key=lambda e: (e.compared if least else -e.compared, documents[e.doc_id].department))
     top = _TOP.search(content)
@@ -126,7 +138,7 @@ def _ranked(question: str, content: str, entries: list[Entry], doc_ids: list[str
     else:
         asked = []
     lines, rows = _rows(order, documents)
-    missing = [documents[d].department for d in doc_ids if d not in {e.doc_id for e in entries}]
+    missing = [documents[d].department for d in doc_ids if d not in {e.doc_id for e in entries} and d not in unclear]
     label = entries[0].value.label
     header = (f"{len(doc_ids)}份公开文件中有{len(entries)}份列示了该项（{label}），按{'从低到高' if least else '从高到低'}排列：")
     lead = ""
@@ -136,6 +148,9 @@ def _ranked(question: str, content: str, entries: list[Entry], doc_ids: list[str
     text = lead + header + "\n" + "\n".join(lines)
     if missing:
         text += "\n未列示该项的文件：" + "、".join(missing) + "。"
+    if unclear:
+        text += ("\n该项需由几个数字计算得出、未计入排名的文件：" + "、".join(documents[d].department for d in unclear)
+                 + "（请单独询问）。")
     text += _differences(entries, documents)
     first = [e for e in asked] + [e for e in order if e not in asked]
     values = [replace(e.value, label=f"{documents[e.doc_id].department}·{e.value.label}") for e in first]

@@ -12,6 +12,7 @@ from juesuan_qa.ingest.projects import SHEET_TABLE
 from juesuan_qa.records import Answer, Citation, Document, Fact, Passage, Related, TextFigure, Value
 from juesuan_qa.textutil import format_amount, norm_label
 
+COMPUTED = "（计算）"  # the label of a value computed from cited figures, not read from one cell
 EMPTY_NOTE = "（表中该栏为空，按决算公开惯例即为0）"
 MAX_ALSO = 3
 
@@ -181,7 +182,7 @@ def sum_answer(question: str, label: str, facts: list[Fact], documents: dict[str
     parts = "、".join(f"{norm_label(f.row)}" for f in facts)
     text = (f"{who(documents, facts[0].loc.doc_id)}{label}（{parts}之和，见{where(facts[0])}）：\n"
             f"{terms} = **{format_amount(total, unit)}**（表中未列合计，此数由所引各行相加得出）")
-    return Answer(question, "table", False, text, [Value(total, unit, f"{label}（计算）")],
+    return Answer(question, "table", False, text, [Value(total, unit, f"{label}{COMPUTED}")],
                   [cite_fact(f, documents) for f in facts])
 
 
@@ -255,7 +256,7 @@ def computed_answer(question: str, computed, documents: dict[str, Document],
     the prose states when that differs."""
     left, right = computed.left, computed.right
     what = "占" if computed.kind == "share" else "与"
-    label = f"{fact_label(left)}{what}{fact_label(right)}{'的比例' if computed.kind == 'share' else '之差'}（计算）"
+    label = f"{fact_label(left)}{what}{fact_label(right)}{'的比例' if computed.kind == 'share' else '之差'}{COMPUTED}"
     text = (f"{who(documents, left.loc.doc_id)}：{fact_label(left)} {format_amount(left.value, left.unit, left.loc.quote)}[1]，"
             f"{fact_label(right)} {format_amount(right.value, right.unit, right.loc.quote)}[2]。\n"
             f"计算：{computed.formula}，即 **{format_amount(computed.value, computed.unit)}**"
