@@ -195,3 +195,23 @@ def test_one_department_over_its_years_and_its_execution_rate():
     assert [v.value for v in trend.values] == [40.0, 30.0, 36.0] and "−" in trend.answer
     rate = ask(corpus, "福州市医疗保障局2024年三公经费预算执行率是多少？")
     assert rate.values[0].value == 75.0 and rate.values[0].unit == "%" and "30.00万元 ÷ 40.00万元" in rate.answer
+
+
+def test_an_amount_is_never_answered_with_the_change_beside_it():
+    corpus = _corpus([_fact("支出总表", "合计", "合计", 900.0)],
+                     "2026年“三公”经费预算数为873.20万元，比上年预算数增加384.30万元。1.因公出国（境）费用：年初不编制。")
+    assert _first(corpus, "因公出国（境）费用预算是多少？") != 384.3
+    assert _first(corpus, "三公经费比上年增加了多少？") == 384.3
+
+
+def test_a_final_account_is_not_answered_from_a_budget():
+    facts = [_fact("三公经费支出表", "示范市测试局 2025年", "一般公共预算", 382.64),
+             _fact("三公经费支出表", "示范市测试局 2026年", "一般公共预算", 469.17)]
+    assert _first(_corpus(facts), "2025年度决算支出总额是多少？") is None
+
+
+def test_the_nth_and_the_department_named_first():
+    corpus = _two_departments()
+    assert ask(corpus, "2026年三公经费排前三的是哪几个部门？第三名是多少？").values[0].value == 27.6
+    ratio = ask(corpus, "乙市气象局2026年的三公经费是甲市审计局的几倍？")
+    assert ratio.values[0].value == pytest.approx(0.79)  # 27.6 ÷ 35.1: the department named first is divided

@@ -14,15 +14,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from juesuan_qa.domain.aliases import agency_aliases
 from juesuan_qa.domain.units import MONEY, convert
 from juesuan_qa.qa.compose import COMPUTED, abstain
-from juesuan_qa.qa.router import ACROSS, Slots, department_aliases
+from juesuan_qa.qa.router import ACROSS, Slots, department_aliases, find_orgs, names_department
 from juesuan_qa.records import Answer, Citation, Comparison, Document, Value
 from juesuan_qa.textutil import fold, format_amount
 
 _CHINESE_ORDINALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _TOP = re.compile(r"前([一二两三四五六七八九十]|\d{1,2})(?:个|名|位|家)?")
-_NTH = re.compile(r"(?:排|排名|位列|第)第?([一二两三四五六七八九十]|\d{1,2})(?:位|名)?(?:的|是)?")
+_NTH = re.compile(r"(?:(?:排名?|位列)第|第(?=[一二两三四五六七八九十\d]{1,2}(?:位|名|多|高|大)))"
+                  r"([一二两三四五六七八九十]|\d{1,2})")
 _MOST = re.compile(r"最多|最高|最大|最贵|最大方|第一|花得最多|排名第一|最少|最低|最小|最省")
 _LEAST = re.compile(r"最少|最低|最小|最省")
 _WHO = re.compile(r"谁|哪个|哪家|哪一个|哪")
@@ -127,12 +129,12 @@ def _ranked(question: str, content: str, entries: list[Entry], doc_ids: list[str
             documents: dict[str, Document], unclear: list[str]) -> Answer:
     least = bool(_LEAST.search(content))
     order = sorted(entries, key=lambda e: (e.compared if least else -e.compared, documents[e.doc_id].department))
-    top = _TOP.search(content)
-    nth = _NTH.search(content) if not top else None
-    if top:
-        asked = order[:_number(top.group(1))]
-    elif nth and _WHO.search(content):
+    nth = _NTH.search(content)
+    top = _TOP.search(content) if not nth else None  # 排前三…第三名是多少: the third is what is asked
+    if nth:
         asked = order[_number(nth.group(1)) - 1:_number(nth.group(1))]
+    elif top:
+        asked = order[:_number(top.group(1))]
     elif _MOST.search(content):
         asked = order[:1]
     else:
@@ -215,6 +217,8 @@ def _compare(question: str, content: str, entries: list[Entry], documents: dict[
 
 
 def _position(folded: str, department: str) -> int:
-    """Where the question names a department (its full name or its name without the place)."""
+    """Where the question names a department, as typed (杭州交通局 for 杭州市交通运输局)."""
     found = [folded.find(fold(a)) for a in department_aliases(department) if fold(a) in folded]
+    found += [start for start, _, name in find_orgs(folded)
+              if any(names_department(name, fold(alias)) for alias in agency_aliases(department))]
     return min(found) if found else len(folded)

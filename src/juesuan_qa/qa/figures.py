@@ -39,6 +39,7 @@ OPERATIONS = {
 OPERATION_BONUS = 6.0
 _WHOLE_WORDS = GRAND_ROWS | SIDE_TOTALS | {"小计", "总额"}
 CHANGES = ("减少", "下降", "增加", "增长")  # operations whose figure follows the word
+_CHANGED = re.compile(r"(?:增加|减少|增长|下降|降低|上升|增|减)(?:了|为|约)?$")
 _MEASURE = re.compile(r"(?:多少|几)(人次|批次|[个辆人台套家篇次项])")
 _COUNTED = re.compile(r"^(?:多少|几)?[个辆人台套家篇次项名](?=[\u4e00-\u9fff])|^(?:多少|几)")
 # Question words and the words the prose uses for the same thing.
@@ -104,6 +105,8 @@ def score_figures(slots: Slots, figures: list[TextFigure], *, sections: set[str]
     if flow:  # a 支出 figure never answers a question about 收入, nor the reverse
         other = "支出" if flow == "收入" else "收入"
         scoped = [f for f in scoped if not (other in fold(f.context) and flow not in fold(f.context))]
+    if not any(words[0] in CHANGES for words in asked):  # an amount asked: never the change beside it
+        scoped = [f for f in scoped if not _CHANGED.search(fold(f.context.split("|")[0]))]
     years = [f"{y}年" for y in slots.years]
     # a number the question states with its unit (7个项目) must hold in the sentence, when any does
     given = re.findall(r"\d+(?:\.\d+)?[个人项次辆台家篇]", _YEARS.sub("", slots.content))

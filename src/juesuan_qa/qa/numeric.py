@@ -285,6 +285,9 @@ def unmet(slots: Slots, fact: Fact, codes: dict[str, set[str]] | None = None) ->
     roles = column_roles | set(column_role(fact.row).split("/"))
     whole = label in GRAND_ROWS | SIDE_TOTALS or label.endswith("合计") or label.endswith("总计")
     missing = [word for word in slots.unknown_items if word not in text]
+    if "决算" in slots.folded and "预算" not in slots.folded and slots.kinds.get(fact.loc.doc_id) == "预算" \
+            and "决算" not in text:
+        missing.append("决算")  # a 预算 states no 决算 unless a cell says so
     kind = _type_of(fact.title)
     leaf = fold(fact.column.split("/")[-1])
     total_cell = whole and (leaf in TOTAL_COLUMNS or column_role(leaf) in ("合计", "本年数", "决算数"))

@@ -180,7 +180,9 @@ def _by_place(folded: str, documents: list[Document]) -> set[str]:
     place the question names, the most specific place named winning (普陀区 over 上海)."""
     depth_found, found = 0, set()
     for document in documents:
-        for depth, level in enumerate(place_levels(document.department), start=1):
+        # 上海交通职业技术学院 names no place level: its document's title does (上海市2026年市级单位预算)
+        levels = place_levels(document.department) or place_levels(document.title)
+        for depth, level in enumerate(levels, start=1):
             if level not in folded or depth < depth_found:
                 continue
             if depth > depth_found:
