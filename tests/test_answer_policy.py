@@ -215,3 +215,14 @@ def test_the_nth_and_the_department_named_first():
     assert ask(corpus, "2026年三公经费排前三的是哪几个部门？第三名是多少？").values[0].value == 27.6
     ratio = ask(corpus, "乙市气象局2026年的三公经费是甲市审计局的几倍？")
     assert ratio.values[0].value == pytest.approx(0.79)  # 27.6 ÷ 35.1: the department named first is divided
+
+
+def test_a_short_name_that_fits_several_departments_is_asked_back():
+    documents = {"a": Document("a", "福州市人力资源和社会保障局2026年部门预算", "福州市人力资源和社会保障局", 2026, "预算", "a", "1"),
+                 "b": Document("b", "厦门市人力资源和社会保障局2026年部门预算", "厦门市人力资源和社会保障局", 2026, "预算", "b", "2")}
+    facts = [Fact("三公经费支出表", "三公经费支出表", "", "合计", "", "预算数", v, "万元", False,
+                  Locator(d, "三公经费支出表", "三公经费支出表", page=1)) for d, v in (("a", 5.0), ("b", 7.0))]
+    corpus = Corpus(documents, facts, [], [], build_vocabulary(facts), None)
+    answer = ask(corpus, "人社局2026年三公经费是多少？")
+    assert answer.abstained and "福州市人力资源和社会保障局" in answer.answer and "厦门市人力资源和社会保障局" in answer.answer
+    assert ask(corpus, "各人社局2026年三公经费分别是多少？").values[0].value == 7.0

@@ -32,7 +32,7 @@ _RATIO = re.compile(r"几倍|多少倍|倍数")
 _DIFFERENCE = re.compile(r"多多少|少多少|差多少|相差|差距|差额|多出|少了多少|高多少|低多少|多少万元")
 _ASKING = re.compile(r"列一下|列出|列示了?|哪些|哪几个|是哪个|的是|谁|[、，,和与及]|三家|两家|几家|之间")
 _EXECUTION = re.compile(r"执行率|完成率|执行情况|执行了多少|完成了多少")
-_COMPARE = re.compile(r"谁|哪个|哪家|比较|对比|相比|差|倍|多多少|少多少|高|低|多|少")
+_COMPARE = re.compile(r"谁|哪个|哪家|比较|对比|相比|差|倍|多多少|少多少|更多|更少|更高|更低|高于|低于|多出|哪个多|哪个高")
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,11 @@ def answer(question: str, slots: Slots, documents: dict[str, Document],
     doc_ids = sorted(slots.doc_ids, key=lambda d: (documents[d].department, documents[d].year or 0))
     if len(doc_ids) < 2:
         return None
+    departments = sorted({documents[d].department for d in doc_ids})
+    if slots.named and len(departments) > 1 and not ACROSS.search(slots.question):
+        # 人社局 where the index holds two: a short form that fits several departments is asked back
+        return Answer(question, "none", True, "问题中的部门名称对应多个部门：" + "、".join(departments)
+                      + "。请写明是哪一个（例如加上城市名），或问“各部门…分别是多少”。", needs_review=True)
     entries: list[Entry] = []
     unclear: list[str] = []
     several: list[str] = []

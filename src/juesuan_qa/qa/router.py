@@ -26,7 +26,7 @@ _ORG = re.compile(
 _LEVEL = re.compile(r"[（(]本级[）)]$")
 # where an organisation name can start; not at 和 (人力资源和社会保障局 is one name)
 _ORG_START = re.compile(r".*(?:年度|年底|年末|[年月的了在是问给向对、，,？?：:“”\"（）()#])")
-_ORG_PREFIX = re.compile(r"^(?:和|与|及|请问|列出|查询|查一下|下属单位|下属|所属|本|该|其|我市|全市)")
+_ORG_PREFIX = re.compile(r"^(?:和|与|及|各|每个|所有|请问|列出|查询|查一下|下属单位|下属|所属|本|该|其|我市|全市)")
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _SOURCE_CLAUSE = re.compile(r"^(?:根据|据|按照|从)[^，,？?]*[，,]|^[^，,？?]*(?:显示|表明|可知|来看)[，,]")
 _DATE = re.compile(r"(?:截至|截止|到)?20\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?|底|末)(?:底|末)?|(?:截至|截止)20\d{2}年")
