@@ -226,3 +226,9 @@ def test_a_short_name_that_fits_several_departments_is_asked_back():
     answer = ask(corpus, "人社局2026年三公经费是多少？")
     assert answer.abstained and "福州市人力资源和社会保障局" in answer.answer and "厦门市人力资源和社会保障局" in answer.answer
     assert ask(corpus, "各人社局2026年三公经费分别是多少？").values[0].value == 7.0
+
+
+def test_a_departments_share_of_all_departments():
+    answer = ask(_two_departments(), "甲市审计局2026年的三公经费占各部门合计的比例是多少？")
+    assert answer.values[0].unit == "%" and answer.values[0].value == pytest.approx(32.87)
+    assert "35.10万元 ÷ (44.10万元 + 35.10万元 + 27.60万元 = 106.80万元)" in answer.answer

@@ -31,6 +31,9 @@ _WHO = re.compile(r"谁|哪个|哪家|哪一个|哪")
 _RATIO = re.compile(r"几倍|多少倍|倍数")
 _DIFFERENCE = re.compile(r"多多少|少多少|差多少|相差|差距|差额|多出|少了多少|高多少|低多少|多少万元")
 _ASKING = re.compile(r"列一下|列出|列示了?|哪些|哪几个|是哪个|的是|谁|[、，,和与及]|三家|两家|几家|之间")
+_OF_ALL = re.compile(r"占(?:各部门|所有部门|全部部门|各单位|所有单位|全部单位|各家)?(?:的)?(?:合计|总和|总额|总计|总数)?"
+                     r"(?:的)?(?:比例|比重|份额|百分之几|百分比|多少)?")
+_SHARE = re.compile(r"占|比重|份额|比例")
 _EXECUTION = re.compile(r"执行率|完成率|执行情况|执行了多少|完成了多少")
 _COMPARE = re.compile(r"谁|哪个|哪家|比较|对比|相比|差|倍|多多少|少多少|更多|更少|更高|更低|高于|低于|多出|哪个多|哪个高")
 
@@ -63,9 +66,10 @@ def answer(question: str, slots: Slots, documents: dict[str, Document],
     unclear: list[str] = []
     several: list[str] = []
     # each document is asked what is asked of all: the item, without the words that rank or compare
-    content = _ASKING.sub("", ACROSS.sub("", slots.content))
+    content = _ASKING.sub("", ACROSS.sub("", _OF_ALL.sub("", slots.content)))
     # an execution rate is computed from each document's amount, so each is asked for the amount
-    unit_class = "money" if _EXECUTION.search(slots.content) else slots.unit_class
+    computed_from_amounts = _EXECUTION.search(slots.content) or (slots.focus and _SHARE.search(slots.content))
+    unit_class = "money" if computed_from_amounts else slots.unit_class
     content = _EXECUTION.sub("", content) if unit_class != slots.unit_class else content
     for doc_id in doc_ids:
         one = replace(slots, doc_ids={doc_id}, departments=frozenset({documents[doc_id].department}),
@@ -87,6 +91,8 @@ def answer(question: str, slots: Slots, documents: dict[str, Document],
     if len(units) > 1:
         return abstain(question, "各文件列示这一项的单位不同（" + "、".join(sorted(units)) + "），不能直接比较。", coverage)
     content = slots.content
+    if slots.focus and _SHARE.search(content):
+        return _share(question, entries, slots.focus, doc_ids, documents, unclear)
     if len({documents[e.doc_id].department for e in entries}) == 1 and len(entries) >= 2:
         return _one_department(question, content, entries, documents)
     if slots.named and len(doc_ids) == 2 and len(entries) == 2 and (_RATIO.search(content) or _COMPARE.search(content)):
@@ -163,6 +169,30 @@ def _ranked(question: str, content: str, entries: list[Entry], doc_ids: list[str
     values = [replace(e.value, label=f"{documents[e.doc_id].department}·{e.value.label}") for e in first]
     citations = [e.citation for e in order]
     return Answer(question, "table", False, text, values, citations, comparison=rows)
+
+
+def _share(question: str, entries: list[Entry], focus: frozenset[str], doc_ids: list[str],
+           documents: dict[str, Document], unclear: list[str]) -> Answer | None:
+    """The named departments' share of the item over all departments that print it, the sum shown."""
+    mine = [e for e in entries if e.doc_id in focus]
+    total = sum(e.compared for e in entries)
+    if not mine or not total:
+        return None
+    unit = _unit(entries)
+    part = sum(e.compared for e in mine)
+    share = part / total * 100
+    order = sorted(entries, key=lambda e: -e.compared)
+    lines, rows = _rows(order, documents)
+    names = "、".join(documents[e.doc_id].department for e in mine)
+    text = (f"{names}占{len(entries)}个列示该项的部门合计的 **{share:.2f}%**。\n"
+            f"计算：{format_amount(part, unit)} ÷ ({' + '.join(format_amount(e.compared, unit) for e in order)} = "
+            f"{format_amount(total, unit)}) × 100% = {share:.2f}%\n" + "\n".join(lines))
+    missing = [documents[d].department for d in doc_ids if d not in {e.doc_id for e in entries}]
+    if missing or unclear:
+        text += "\n未计入（未列示该项或需另行计算）：" + "、".join(missing + [documents[d].department for d in unclear]) + "。"
+    values = [Value(round(share, 2), "%", f"{names}占各部门合计的比例（计算）"), *[e.value for e in mine]]
+    return Answer(question, "table", False, text, values, [e.citation for e in order], comparison=rows,
+                  needs_review=bool(missing or unclear))
 
 
 def _one_department(question: str, content: str, entries: list[Entry], documents: dict[str, Document]) -> Answer:

@@ -42,6 +42,7 @@ _COUNT = re.compile(r"几个|多少个|几辆|多少辆|几人|多少人|几次|
 ACROSS = re.compile(r"各部门|各单位|各个部门|每个部门|所有部门|几个部门|哪些部门|哪个部门|哪些单位|哪个单位|"
                      r"分别|谁的|谁多|谁少|谁高|哪个多|哪个高|哪个少|最多|最少|最高|最低|前[一二两三四五六七八九十\d]|排名|排第|"
                      r"几倍|多少倍|多多少|差多少|相差")
+_ALL_DEPARTMENTS = re.compile(r"各部门|所有部门|全部部门|各单位|所有单位|全部单位|各家")
 _WHICH_ONES = re.compile(r"哪?几(?:个|家)(?:部门|单位)|哪几个|哪几家")
 _BASE_YEAR = re.compile(r"(?:比|较|与|同|相比|对比)(20\d{2})\s*年")
 _SCORE = re.compile(r"几分|多少分|得分|总分|分值|分数|打了")
@@ -72,6 +73,7 @@ class Slots:
     unknown_items: tuple[str, ...] = ()
     kinds: dict[str, str] = field(default_factory=dict)  # doc_id → 预算 | 决算, of the documents in scope
     named: bool = False  # the question names its departments (not only a place, not none)
+    focus: frozenset[str] = frozenset()  # departments named beside 各部门 (their share of all is asked)
 
 
 @lru_cache(maxsize=65536)
@@ -202,6 +204,9 @@ def route(question: str, documents: list[Document], vocabulary: Vocabulary) -> S
     folded = fold(normalize(question))
     matched, unknown_org, spans = match_documents(folded, documents, vocabulary)
     by_place = bool(matched) and not spans
+    focus = frozenset()
+    if matched and not by_place and _ALL_DEPARTMENTS.search(folded):
+        focus, matched = frozenset(matched), set()  # X占各部门合计的比例: X among all departments
     doc_ids = matched or {d.doc_id for d in documents}
     # 截至2025年底 / 2025年10月 date a figure inside the document; they choose no document
     years = [int(y) for y in _YEAR.findall(_DATE.sub("", folded))]
@@ -227,7 +232,7 @@ def route(question: str, documents: list[Document], vocabulary: Vocabulary) -> S
     slots = Slots(question=question, folded=folded, doc_ids=doc_ids, years=years, unknown_org=unknown_org,
                   unknown_year=unknown_year, content=content, names=names, departments=departments,
                   kinds={d.doc_id: d.kind for d in documents if d.doc_id in doc_ids},
-                  named=bool(matched) and not by_place)
+                  named=bool(matched) and not by_place, focus=focus & doc_ids)
     asked = _WHICH_ONES.sub("", content)  # 哪几个部门 / 几个部门里 count departments, not the figure
     if _LIST.search(content):
         slots.intent = "list"
