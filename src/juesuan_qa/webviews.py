@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 
+from juesuan_qa.domain.vocabulary import GRAND_ROWS
 from juesuan_qa.ingest.tables import default_column
 from juesuan_qa.qa.compose import place_of
 from juesuan_qa.records import Fact, Project
@@ -136,7 +137,7 @@ def charts_html(facts: list[Fact], projects: list[Project]) -> str:
         column = default_column(list(dict.fromkeys(f.column for f in table)))
         parts.append(bars_html(f"支出结构（{title}，按功能分类“类”）",
                                [(f.row, f.value) for f in table if f.column == column], table[0].unit))
-    totals = [f for f in facts if norm_label(f.row) in ("合计", "总计") and f.column.split("/")[-1] in ("基本支出", "项目支出")]
+    totals = [f for f in facts if norm_label(f.row) in GRAND_ROWS and f.column.split("/")[-1] in ("基本支出", "项目支出")]
     if totals:
         title = totals[0].title
         parts.append(bars_html(f"基本支出与项目支出（{title}）",

@@ -7,7 +7,7 @@ the citation number of its source. Nothing in this module invents a number.
 from __future__ import annotations
 
 from juesuan_qa.domain.units import convert
-from juesuan_qa.domain.vocabulary import table_type, type_name
+from juesuan_qa.domain.vocabulary import GRAND_ROWS, table_type, type_name
 from juesuan_qa.ingest.projects import SHEET_TABLE
 from juesuan_qa.records import Answer, Citation, Document, Fact, Passage, Related, TextFigure, Value
 from juesuan_qa.textutil import format_amount, norm_label
@@ -55,12 +55,12 @@ def fact_label(fact: Fact) -> str:
     if fact.table == SHEET_TABLE:
         return f"{fact.part}·{row}·{fact.column}"
     column = fact.column.split("/")[-1]
-    if row in ("合计", "总计") and fact.part not in ("收入", "支出"):
+    if row in GRAND_ROWS and fact.part not in ("收入", "支出"):
         # a bare 合计 says nothing: name what it totals (the part, or the table's subject)
         row = f"{fact.part or fact.title.removesuffix('表').removesuffix('决算')}{row}"
     if column in ("金额", "合计", "小计", "决算数", "统计数", "本年收入合计", "本年支出合计", "本年支出") \
             or column == row:
-        return f"{fact.part}{row}" if fact.part in ("收入", "支出") and row in ("总计", "合计") else row
+        return f"{fact.part}{row}" if fact.part in ("收入", "支出") and row in GRAND_ROWS else row
     return f"{row}·{column}"
 
 
