@@ -5,7 +5,7 @@ CLI := $(VENV)/bin/juesuan-qa
 STAMP := $(VENV)/.installed
 CORPUS ?= corpus
 
-.PHONY: install model index run test lint eval bench clean browser
+.PHONY: install model index run test lint eval bench clean browser servers
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -30,7 +30,11 @@ run: index
 browser:
 	command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
-test: model browser
+# The server backend's tests start PostgreSQL (Debian's package) and `chroma run` on 127.0.0.1 themselves.
+servers:
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql)
+
+test: model browser servers
 	$(PY) -m pytest -q
 
 lint: install

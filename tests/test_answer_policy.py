@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import Rows
 from juesuan_qa.qa.lexicon import build_vocabulary
 from juesuan_qa.qa.pipeline import Corpus, ask
 from juesuan_qa.records import Document, Fact, Locator, TextFigure
@@ -28,7 +29,7 @@ def _figures(sentence: str) -> list[TextFigure]:
 
 def _corpus(facts: list[Fact], prose: str = "") -> Corpus:
     document = Document(DOC, f"{DEPARTMENT}2026年部门预算", DEPARTMENT, 2026, "预算", "test.pdf", "0")
-    return Corpus({DOC: document}, facts, [], _figures(prose) if prose else [], build_vocabulary(facts), None)
+    return Corpus({DOC: document}, build_vocabulary(facts), None, Rows(facts, _figures(prose) if prose else []))
 
 
 def _first(corpus: Corpus, question: str) -> float | None:
@@ -157,7 +158,7 @@ def _two_departments() -> Corpus:
                  "b": Document("b", "乙市气象局2026年部门预算", "乙市气象局", 2026, "预算", "b.pdf", "2"),
                  "c": Document("c", "丙市统计中心2026年单位预算", "丙市统计中心", 2026, "预算", "c.pdf", "3")}
     facts = [fact("a", 35.1), fact("b", 27.6), fact("c", 441000.0, "元")]
-    return Corpus(documents, facts, [], [], build_vocabulary(facts), None)
+    return Corpus(documents, build_vocabulary(facts), None, Rows(facts))
 
 
 def test_a_question_naming_no_department_lists_every_department_that_prints_it():
@@ -186,7 +187,7 @@ def _one_department_over_years() -> Corpus:
                  "f24": Document("f24", "福州市医疗保障局2024年部门决算", "福州市医疗保障局", 2024, "决算", "2.pdf", "2"),
                  "b25": Document("b25", "福州市医疗保障局2025年部门预算", "福州市医疗保障局", 2025, "预算", "3.pdf", "3")}
     facts = [fact("b24", 40.0, "预算数"), fact("f24", 30.0, "决算数"), fact("b25", 36.0, "预算数")]
-    return Corpus(documents, facts, [], [], build_vocabulary(facts), None)
+    return Corpus(documents, build_vocabulary(facts), None, Rows(facts))
 
 
 def test_one_department_over_its_years_and_its_execution_rate():
@@ -222,7 +223,7 @@ def test_a_short_name_that_fits_several_departments_is_asked_back():
                  "b": Document("b", "厦门市人力资源和社会保障局2026年部门预算", "厦门市人力资源和社会保障局", 2026, "预算", "b", "2")}
     facts = [Fact("三公经费支出表", "三公经费支出表", "", "合计", "", "预算数", v, "万元", False,
                   Locator(d, "三公经费支出表", "三公经费支出表", page=1)) for d, v in (("a", 5.0), ("b", 7.0))]
-    corpus = Corpus(documents, facts, [], [], build_vocabulary(facts), None)
+    corpus = Corpus(documents, build_vocabulary(facts), None, Rows(facts))
     answer = ask(corpus, "人社局2026年三公经费是多少？")
     assert answer.abstained and "福州市人力资源和社会保障局" in answer.answer and "厦门市人力资源和社会保障局" in answer.answer
     assert ask(corpus, "各人社局2026年三公经费分别是多少？").values[0].value == 7.0

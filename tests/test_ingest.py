@@ -1,4 +1,4 @@
-"""Bad input is reported and skipped; re-ingest skips unchanged files; swaps are atomic."""
+"""Bad input is reported and skipped; re-ingest skips unchanged files; each document changes atomically."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from conftest import SEED, hashing_settings
 from juesuan_qa.kb import KnowledgeBase
-from juesuan_qa.store import layout
+from juesuan_qa.store.backend import open_store
 
 
 def ingest(paths, index: Path, **kwargs):
@@ -40,13 +40,21 @@ def test_nothing_ingestible_is_not_ok(tmp_path):
     assert not report.ok and report.skipped
 
 
+def _generation(index: Path) -> str:
+    store = open_store(hashing_settings(index))
+    try:
+        return store.tables.generation()
+    finally:
+        store.close()
+
+
 def test_unchanged_files_are_skipped_and_changes_update(tmp_path, corpus_copy):
     index = tmp_path / "index"
     ingest([corpus_copy], index)
-    first = layout.live_generation(index)
+    first = _generation(index)
     again = ingest([corpus_copy], index)
     assert again.unchanged and not again.ingested
-    assert layout.live_generation(index) == first  # nothing rewritten
+    assert _generation(index) == first  # nothing rewritten
     seed = corpus_copy / SEED.name
     seed.write_text(seed.read_text(encoding="utf-8").replace("7,176.23", "7,176.24", 1), encoding="utf-8")
     changed = ingest([corpus_copy], index)
@@ -56,26 +64,85 @@ def test_unchanged_files_are_skipped_and_changes_update(tmp_path, corpus_copy):
     assert kb.ask("一般公共预算财政拨款收入是多少？").values[0].value == pytest.approx(7176.24)
 
 
-def test_interrupted_ingest_leaves_the_old_index_serving(tmp_path, corpus_copy, monkeypatch):
-    index = tmp_path / "index"
-    ingest([corpus_copy], index)
-    before = layout.live_generation(index)
+def _revised_copy(tmp_path: Path) -> Path:
     other = tmp_path / "more"
     other.mkdir()
-    (other / "copy.md").write_text(SEED.read_text(encoding="utf-8") + "\n（修订版）\n", encoding="utf-8")
+    (other / SEED.name).write_text(SEED.read_text(encoding="utf-8").replace("7,176.23", "7,176.24", 1),
+                                   encoding="utf-8")
+    return other
+
+
+@pytest.mark.parametrize("where", ["juesuan_qa.store.vectors.VectorIndex.add",
+                                   "juesuan_qa.store.sql.SqlStore._add_vocabulary"])
+def test_interrupted_ingest_leaves_the_old_version_serving(tmp_path, corpus_copy, monkeypatch, where):
+    """Interrupted before the vectors are written, or inside the document's transaction: the old
+    version answers, and the next ingest completes the new one with no stray vectors."""
+    index = tmp_path / "index"
+    ingest([corpus_copy / SEED.name], index)
+    before = _generation(index)
+    other = _revised_copy(tmp_path)
+    (corpus_copy / SEED.name).unlink()
 
     def crash(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("juesuan_qa.store.passages.add_passages", crash)
+    monkeypatch.setattr(where, crash)
     with pytest.raises(KeyboardInterrupt):
         ingest([other], index)
-    assert layout.live_generation(index) == before
+    assert _generation(index) == before
     kb = KnowledgeBase.open(index, settings=hashing_settings(index))
-    assert kb.ask("支出总计是多少？").values[0].value == pytest.approx(7176.23)
+    assert kb.ask("一般公共预算财政拨款收入是多少？").values[0].value == pytest.approx(7176.23)
     monkeypatch.undo()
-    ingest([other], index)  # the next ingest sweeps the half-written staging folder
-    assert [p.name for p in index.glob("gen-*")] == [layout.live_generation(index).name]
+    ingest([other], index)
+    assert kb.ask("一般公共预算财政拨款收入是多少？").values[0].value == pytest.approx(7176.24)  # seen without reopening
+    store = open_store(hashing_settings(index))
+    try:
+        passages = {r for (r,) in store.tables.rows("SELECT vector_id FROM passages")}
+        vectors = set(store.vectors.collection.get(include=[])["ids"])
+    finally:
+        store.close()
+    assert vectors == passages  # the old version's vectors and the unfinished ones are gone
+
+
+def test_a_running_knowledge_base_sees_another_process_ingest(tmp_path, corpus_copy):
+    index = tmp_path / "index"
+    ingest([corpus_copy / SEED.name], index)
+    kb = KnowledgeBase.open(index, settings=hashing_settings(index))
+    assert kb.ask("一般公共预算财政拨款收入是多少？").values[0].value == pytest.approx(7176.23)
+    ingest([_revised_copy(tmp_path)], index)  # another file of the same document replaces it
+    assert kb.ask("一般公共预算财政拨款收入是多少？").values[0].value == pytest.approx(7176.24)
+    assert len(kb.documents) == 1
+
+
+def test_remove_deletes_one_document_and_its_vectors(tmp_path):
+    index = tmp_path / "index"
+    ingest([SEED], index)
+    kb = KnowledgeBase.open(index, settings=hashing_settings(index))
+    doc_id = kb.documents[0].doc_id
+    assert KnowledgeBase.remove([doc_id, "no-such-doc"], index, settings=hashing_settings(index)) == [doc_id]
+    assert kb.ask("支出总计是多少？").abstained and not kb.documents
+    store = open_store(hashing_settings(index))
+    try:
+        assert store.vectors.count() == 0
+        assert not store.tables.rows("SELECT term FROM term_df") and not store.tables.rows("SELECT text FROM terms")
+    finally:
+        store.close()
+
+
+def test_unreadable_file_is_reported_and_the_rest_ingests(tmp_path, corpus_copy, monkeypatch):
+    locked = corpus_copy / "locked.md"
+    locked.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    real = Path.read_bytes
+
+    def refuse(self):
+        if self.name == "locked.md":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    report = ingest([corpus_copy], tmp_path / "index")
+    assert report.ingested == [str(corpus_copy / SEED.name)]
+    assert dict(report.skipped)[str(locked)] == "locked.md: cannot be read (Permission denied)"
 
 
 def test_index_records_its_model(tmp_path, corpus_copy):

@@ -93,7 +93,7 @@ def test_sum_of_rows_shows_the_computation(kb):
     from juesuan_qa.qa.router import route
 
     slots = route("机关运行经费是多少？", kb.documents, kb.corpus.vocabulary)
-    rows = part_rows_to_sum(slots, kb.corpus.facts)
+    rows = part_rows_to_sum(slots, kb.corpus.facts_in(set(kb.corpus.documents)))
     assert [r.value for r in rows] == [35.11, 0.0]
     answer = compose.sum_answer(slots.question, rows[0].part, rows, kb.corpus.documents)
     assert answer.values[0].value == pytest.approx(35.11) and len(answer.citations) == 2

@@ -87,8 +87,7 @@ def audit(kb: KnowledgeBase, doc_id: str | None = None) -> dict[str, list[Findin
     if doc_id is not None and doc_id not in corpus.documents:
         raise ValueError(f"unknown document {doc_id!r}; known: {', '.join(corpus.documents)}")
     ids = [doc_id] if doc_id else list(corpus.documents)
-    return {d: audit_document([f for f in corpus.facts if f.loc.doc_id == d],
-                              [g for g in corpus.figures if g.loc.doc_id == d]) for d in ids}
+    return {d: audit_document(corpus.facts_in({d}), corpus.figures_in({d})) for d in ids}
 
 
 # ---- prose against tables ----

@@ -26,8 +26,8 @@ def _fail(message: str, code: int = 2) -> None:
 
 def _open(index: Path | None):
     from juesuan_qa.kb import KnowledgeBase
+    from juesuan_qa.store.backend import IndexMissing
     from juesuan_qa.store.embedding import ModelMissing
-    from juesuan_qa.store.layout import IndexMissing
 
     try:
         return KnowledgeBase.open(index)
@@ -66,6 +66,23 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="files or folders")]
     typer.echo("", err=True)
     typer.echo(report.summary())
     if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def remove(doc_ids: Annotated[list[str], typer.Argument(help="doc_ids, as `juesuan-qa docs` lists them")],
+           index: IndexOption = None) -> None:
+    """Delete documents from the index, each in its own transaction; the rest keeps serving."""
+    from juesuan_qa.kb import KnowledgeBase
+    from juesuan_qa.store.backend import IndexMissing
+
+    try:
+        removed = KnowledgeBase.remove(doc_ids, index)
+    except (IndexMissing, ValueError) as error:
+        _fail(str(error))
+    unknown = [d for d in doc_ids if d not in removed]
+    typer.echo(f"removed {len(removed)}" + (f"; not in the index: {', '.join(unknown)}" if unknown else ""))
+    if unknown:
         raise typer.Exit(1)
 
 
@@ -131,10 +148,10 @@ def docs(index: IndexOption = None,
     """What the index holds: one row per document, its canonical tables and self-check results."""
     from juesuan_qa.config import Settings
     from juesuan_qa.inventory import render_text, summaries
-    from juesuan_qa.store.layout import IndexMissing
+    from juesuan_qa.store.backend import IndexMissing
 
     try:
-        rows = summaries(Settings.from_env(index).index_dir)
+        rows = summaries(Settings.from_env(index))
     except (IndexMissing, ValueError) as error:
         _fail(str(error))
     if as_json:

@@ -36,6 +36,9 @@ class Settings:
     llm_base_url: str | None
     llm_model: str | None
     llm_api_key: str | None
+    # the server backend: PostgreSQL for the tables, a Chroma server for the vectors (both or neither)
+    database_url: str | None = None
+    chroma_url: str | None = None
 
     @classmethod
     def from_env(cls, index_dir: str | Path | None = None) -> Settings:
@@ -63,6 +66,8 @@ class Settings:
             llm_base_url=os.environ.get("JUESUAN_LLM_BASE_URL") or None,
             llm_model=os.environ.get("JUESUAN_LLM_MODEL") or None,
             llm_api_key=os.environ.get("JUESUAN_LLM_API_KEY") or None,
+            database_url=os.environ.get("JUESUAN_DATABASE_URL") or None,
+            chroma_url=os.environ.get("JUESUAN_CHROMA_URL") or None,
         )
 
 

@@ -1,6 +1,6 @@
 """What the index holds, one row per document: for `juesuan-qa docs`, evaluators and the web overview.
 
-Read from the facts store only (no embedder, no vectors), so it answers in a blink however large
+Read from the store's tables only (no embedder; the vector index is opened, not read), so it answers in a blink however large
 the model is. The self-check rate is the share of a document's checked tables that passed every
 accounting identity at ingest (ingest.selfcheck); a document with no checkable table has none.
 """
@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from juesuan_qa.config import Settings
 from juesuan_qa.domain.vocabulary import type_name
-from juesuan_qa.store import facts as fact_store
-from juesuan_qa.store import layout
+from juesuan_qa.store.backend import open_store
 
 
 @dataclass(frozen=True)
@@ -50,22 +50,21 @@ class DocumentSummary:
                                            "rate": round(passed / checked, 4) if checked else None}}
 
 
-def summaries(index_dir: Path) -> list[DocumentSummary]:
-    generation = layout.require_live(index_dir)
-    connection = fact_store.connect(generation / "facts.sqlite")
+def summaries(settings: Settings) -> list[DocumentSummary]:
+    store = open_store(settings)
     try:
-        fact_store.require_schema(connection, index_dir)
-        documents = fact_store.load_documents(connection)
-        tables = fact_store.load_tables(connection)
-        files = fact_store.document_files(connection)
-        pages = fact_store.document_pages(connection)
-        counts = dict(connection.execute("SELECT doc_id, COUNT(*) FROM facts GROUP BY doc_id"))
+        tables = store.tables
+        documents = tables.documents()
+        printed = tables.tables()
+        files = tables.document_files()
+        pages = tables.document_pages()
+        counts = dict(tables.rows("SELECT doc_id, COUNT(*) FROM facts GROUP BY doc_id"))
     finally:
-        connection.close()
+        store.close()
     out = []
     for doc in documents:
         rows = [TableSummary(t.type, type_name(t.type, doc.kind), t.title, t.page, t.facts, t.status, t.note)
-                for t in tables.get(doc.doc_id, [])]
+                for t in printed.get(doc.doc_id, [])]
         out.append(DocumentSummary(doc.doc_id, doc.department, doc.year, doc.kind, doc.title,
                                    [Path(f).name for f in files.get(doc.doc_id, [])], pages.get(doc.doc_id, 0),
                                    counts.get(doc.doc_id, 0), rows))

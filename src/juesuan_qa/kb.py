@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,14 +23,15 @@ from juesuan_qa.ingest.document import (
     supported,
     unique_sources,
 )
-from juesuan_qa.qa.lexicon import build_vocabulary, load_synonyms
+from juesuan_qa.qa.lexicon import StoredVocabulary, document_terms, load_synonyms
 from juesuan_qa.qa.pipeline import Corpus, ask
 from juesuan_qa.records import Answer, Disclosure, Document
-from juesuan_qa.store import facts as fact_store
-from juesuan_qa.store import layout
-from juesuan_qa.store import passages as passage_store
+from juesuan_qa.store.backend import Store, open_store
 from juesuan_qa.store.bm25 import add_terms, tokenize
 from juesuan_qa.store.embedding import make_embedder
+from juesuan_qa.store.passages import HybridSearch
+from juesuan_qa.store.sql import PassageRow, StoredTerm
+from juesuan_qa.store.vectors import vector_id
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]
@@ -40,6 +42,7 @@ class IngestReport:
     ingested: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    removed: list[str] = field(default_factory=list)  # doc_ids a rebuild found no file for
 
     @property
     def ok(self) -> bool:
@@ -47,7 +50,8 @@ class IngestReport:
         return bool(self.ingested or self.unchanged) or not self.skipped
 
     def summary(self) -> str:
-        lines = [f"ingested {len(self.ingested)}, unchanged {len(self.unchanged)}, skipped {len(self.skipped)}"]
+        lines = [f"ingested {len(self.ingested)}, unchanged {len(self.unchanged)}, skipped {len(self.skipped)}"
+                 + (f", removed {len(self.removed)}" if self.removed else "")]
         lines += [f"  ingested: {name}" for name in self.ingested]
         lines += [f"  skipped: {reason}" for _, reason in self.skipped]
         return "\n".join(lines)
@@ -78,43 +82,60 @@ def expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, str
     return files, skipped
 
 
+# Bumped when the readers change what they extract: an index read by other readers is re-read
+# from its files at the next ingest (no file counts as unchanged), never served half old.
+READER_VERSION = "5"
+
+
 class KnowledgeBase:
-    def __init__(self, settings: Settings, corpus: Corpus) -> None:
+    """One store, and the catalogue of its documents; notices an ingest made by another process."""
+
+    def __init__(self, settings: Settings, store: Store) -> None:
         from juesuan_qa.qa.polish import configured_model
 
         self.settings = settings
-        self.corpus = corpus
+        self.store = store
+        self.embedder = make_embedder(settings.model_dir, settings.model_name, settings.query_prefix,
+                                      settings.passage_prefix)  # the model itself loads at its first use
         self.llm = configured_model(settings)  # None unless an endpoint is configured
+        self._lock = threading.Lock()
+        self.generation = ""
+        self.corpus = self._load()
+
+    def _load(self) -> Corpus:
+        self.generation = self.store.tables.generation()
+        documents = {d.doc_id: d for d in self.store.tables.documents()}
+        search = HybridSearch(self.store.tables, self.store.vectors, self.embedder, documents)
+        return Corpus(documents, StoredVocabulary(self.store.tables), search, self.store.tables)
+
+    def refresh(self) -> bool:
+        """Pick up a completed ingest (by this process or another): the catalogue is re-read when
+        the store's generation has moved. One indexed read per question."""
+        if self.store.tables.generation() == self.generation:
+            return False
+        with self._lock:
+            if self.store.tables.generation() != self.generation:
+                self.corpus = self._load()
+        return True
 
     # ---- reading ----
 
     @classmethod
     def open(cls, index_dir: str | Path | None = None, settings: Settings | None = None) -> KnowledgeBase:
         settings = settings or Settings.from_env(index_dir)
-        generation = layout.require_live(settings.index_dir)
+        store = open_store(settings)
         _domain_terms()
-        connection = fact_store.connect(generation / "facts.sqlite")
-        try:
-            fact_store.require_schema(connection, settings.index_dir)
-            documents = {d.doc_id: d for d in fact_store.load_documents(connection)}
-            facts = fact_store.load_facts(connection)
-            projects = fact_store.load_projects(connection)
-            figures = fact_store.load_figures(connection)
-            passages, tokens = fact_store.load_passages(connection)
-        finally:
-            connection.close()
-        embedder = make_embedder(settings.model_dir, settings.model_name, settings.query_prefix, settings.passage_prefix)
-        _, collection = passage_store.open_collection(generation / "chroma", settings.model_name)
-        search = passage_store.HybridSearch(passages, tokens, collection, embedder)
-        vocabulary = build_vocabulary(facts, [p.name for p in projects])
-        corpus = Corpus(documents, facts, projects, figures, vocabulary, search)
-        return cls(settings, corpus)
+        return cls(settings, store)
+
+    def close(self) -> None:
+        self.store.close()
 
     @property
     def documents(self) -> list[Document]:
         return list(self.corpus.documents.values())
 
     def ask(self, question: str, scope: set[str] | None = None) -> Answer:
+        self.refresh()
         answer = ask(self.corpus, question, scope)
         if self.llm is not None and answer.route == "text":
             from juesuan_qa.qa.polish import polish
@@ -131,71 +152,100 @@ class KnowledgeBase:
     @staticmethod
     def ingest(paths: Iterable[str | Path], index_dir: str | Path | None = None, *, rebuild: bool = False,
                settings: Settings | None = None, progress: Progress | None = None) -> IngestReport:
-        """Add or update documents; a broken file is reported and skipped, the rest still ingests.
+        """Add or update documents in place; a broken file is reported and skipped, the rest ingests.
 
-        Work happens in a staging copy of the index; the live index changes only when the
-        staging copy is complete (see store.layout), so an interrupted ingest loses nothing.
+        Each document is one transaction (store.sql) and its vectors are versioned (store.vectors),
+        so an interrupted ingest leaves every document's previous version serving. With `rebuild`
+        every file is read again and documents none of the given files produced are removed.
         """
         settings = settings or Settings.from_env(index_dir)
         files, skipped = expand(paths)
         report = IngestReport(skipped=skipped)
-        live = layout.live_generation(settings.index_dir)
-        known: dict[str, str] = {}
-        known_docs: set[str] = set()
-        if live is not None and not rebuild:
-            connection = fact_store.connect(live / "facts.sqlite")
-            try:
-                fact_store.require_schema(connection, settings.index_dir)
-            except ValueError:
-                connection.close()
-                raise
-            known = fact_store.document_hashes(connection)
-            known_docs = {d.doc_id for d in fact_store.load_documents(connection)}
-            connection.close()
-        todo: list[Path] = []
-        indexed = {digest: source for source, digest in known.items()}
-        for path in files:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            if known.get(str(path)) == digest:
-                report.unchanged.append(str(path))
-            elif digest in indexed and indexed[digest] != str(path):
-                report.skipped.append((str(path), f"{path.name}: identical to {Path(indexed[digest]).name}, "
-                                                  "already in the index; ingested once"))
-            else:
-                todo.append(path)
-        if not todo and live is not None:
-            return report
-        _domain_terms()
-        staging = layout.new_staging(settings.index_dir, copy_live=not rebuild)
-        embedder = make_embedder(settings.model_dir, settings.model_name, settings.query_prefix, settings.passage_prefix)
-        connection = fact_store.connect(staging / "facts.sqlite")
-        client, collection = passage_store.open_collection(staging / "chroma", settings.model_name)
+        store = open_store(settings, create=True)
         try:
-            fact_store.set_meta(connection, "embedding_model", settings.model_name)
-            fact_store.set_meta(connection, "schema", fact_store.SCHEMA_VERSION)
+            tables = store.tables
+            fresh = rebuild or tables.get_meta("reader") != READER_VERSION
+            known = {} if fresh else tables.file_hashes()
+            todo: list[Path] = []
+            for path in files:
+                digest = _digest(path, report)
+                if digest is None:
+                    continue
+                twin = None if fresh else tables.file_with_hash(digest)
+                if known.get(str(path)) == digest:
+                    report.unchanged.append(str(path))
+                elif twin is not None and twin != str(path):
+                    report.skipped.append((str(path), f"{path.name}: identical to {Path(twin).name}, "
+                                                      "already in the index; ingested once"))
+                else:
+                    todo.append(path)
+            _domain_terms()
+            embedder = make_embedder(settings.model_dir, settings.model_name, settings.query_prefix,
+                                     settings.passage_prefix)
+            produced: set[str] = set()
             sources, duplicates = unique_sources(_read_all(todo, report, progress))
             report.skipped.extend(duplicates)
             for group in group_sources(sources):
                 disclosure = _build(group, report)
                 if disclosure is None:
                     continue
-                tokens = [" ".join(tokenize(p.indexed_text())) for p in disclosure.passages]
-                fact_store.save_disclosure(connection, disclosure, tokens)
-                if disclosure.document.doc_id in known_docs:  # a fresh document has no old vectors
-                    passage_store.delete_document(collection, disclosure.document.doc_id)
-                passage_store.add_passages(collection, embedder, disclosure.passages)
-                connection.commit()
+                _store(store, embedder, disclosure, settings.model_name)
+                produced.add(disclosure.document.doc_id)
                 report.ingested.extend(str(s.path) for s in group)
+            if rebuild:
+                for doc in tables.documents():  # a rebuild reads every file: what none produced is gone
+                    if doc.doc_id not in produced:
+                        tables.delete_document(doc.doc_id)
+                        store.vectors.drop_document(doc.doc_id)
+                        report.removed.append(doc.doc_id)
+            tables.set_meta("reader", READER_VERSION)
         finally:
-            # an interrupted ingest leaves only a staging folder, swept by the next ingest;
-            # SQLite is released before the folder is renamed (or it sees the file moved)
-            connection.close()
-            client.close()
-        if report.ingested or live is None or rebuild:
-            layout.publish(settings.index_dir, staging)
-        else:
-            layout.sweep(settings.index_dir)  # nothing new: keep the live generation
+            store.close()
         return report
+
+    @staticmethod
+    def remove(doc_ids: Iterable[str], index_dir: str | Path | None = None,
+               settings: Settings | None = None) -> list[str]:
+        """Delete documents from the index (tables in one transaction each, then their vectors)."""
+        settings = settings or Settings.from_env(index_dir)
+        store = open_store(settings)
+        try:
+            known = {d.doc_id for d in store.tables.documents()}
+            removed = [d for d in doc_ids if d in known]
+            for doc_id in removed:
+                store.tables.delete_document(doc_id)
+                store.vectors.drop_document(doc_id)
+            return removed
+        finally:
+            store.close()
+
+
+def _digest(path: Path, report: IngestReport) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        report.skipped.append((str(path), f"{path.name}: cannot be read ({reason})"))
+        return None
+
+
+def _store(store: Store, embedder, disclosure: Disclosure, model_name: str) -> None:
+    """Vectors of the new version first, then the tables in one transaction, then the old vectors
+    go: a reader sees the old version or the new one, never half of each."""
+    doc = disclosure.document
+    version = hashlib.sha256("".join(sorted(d for _, d in disclosure.files)).encode() or doc.sha256.encode()
+                             ).hexdigest()
+    rows = [PassageRow(p, tuple(tokenize(p.indexed_text())), vector_id(p.passage_id, version), n)
+            for n, p in enumerate(disclosure.passages)]
+    if rows:
+        vectors = embedder.embed_passages([p.indexed_text() for p in disclosure.passages])
+        store.vectors.add([r.vector_id for r in rows], vectors, doc.doc_id, version)
+    terms = [StoredTerm(t.kind, t.text, t.target)
+             for t in document_terms(disclosure.facts, [p.name for p in disclosure.projects])]
+    superseded = store.tables.replace_document(disclosure, rows, terms, model_name)
+    store.vectors.drop_other_versions(doc.doc_id, version)
+    for old in superseded:
+        store.vectors.drop_document(old)
 
 
 def _read_all(paths: list[Path], report: IngestReport, progress: Progress | None) -> list[SourceFile]:

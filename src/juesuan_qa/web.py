@@ -37,9 +37,7 @@ class ChatState:
         self.kb = kb
 
     def reload(self) -> None:
-        from juesuan_qa.kb import KnowledgeBase
-
-        self.kb = KnowledgeBase.open(self.kb.settings.index_dir, settings=self.kb.settings)
+        self.kb.refresh()
 
     def choices(self) -> tuple[list[str], list[str], list[str]]:
         docs = self.kb.documents
@@ -71,8 +69,8 @@ class ChatState:
         if not docs:
             return "<p>（所选范围内没有公开文件）</p>"
         doc = docs[0]
-        facts = [f for f in self.kb.corpus.facts if f.loc.doc_id == doc.doc_id]
-        projects = [p for p in self.kb.corpus.projects if p.loc.doc_id == doc.doc_id]
+        facts = self.kb.corpus.facts_in({doc.doc_id})
+        projects = self.kb.corpus.projects_in({doc.doc_id})
         return f"<h4>{doc.department} {doc.year}年度{doc.kind}</h4>" + charts_html(facts, projects)
 
 

@@ -73,29 +73,73 @@ class Vocabulary:
             bucket.append(term)
         self.longest = max(self.longest, len(term.text))
 
+    def max_length(self) -> int:
+        return self.longest
+
+    def lookup(self, texts: set[str]) -> dict[str, list[Term]]:
+        """The terms spelled by each of `texts` (one call per question: a stored vocabulary
+        answers it with one indexed query)."""
+        return {text: self.terms[text] for text in texts if text in self.terms}
+
     def names_subject(self, name: str) -> bool:
         """Whether an organisation-like name is a subject the tables or project sheets print
         (a sub-unit row, 智慧晋城运营指挥中心 inside a project's name), not an outside organisation."""
-        if any(t.kind in ("row", "unit") for t in self.terms.get(name, ())):
+        if any(t.kind in ("row", "unit") for t in self.lookup({name}).get(name, ())):
             return True
+        return self._inside_longer(name)
+
+    def _inside_longer(self, name: str) -> bool:
         return any(name in term for term, kinds in self.terms.items()
-                   if any(k.kind in ("project", "row", "unit") for k in kinds) and len(term) > len(name))
+                   if any(k.kind in SUBJECT_KINDS for k in kinds) and len(term) > len(name))
 
     def match(self, question: str) -> list[Mention]:
         """Forward maximum matching over the folded question."""
         text = fold(question)
+        longest = self.max_length()
+        found = self.lookup({text[i:i + size] for i in range(len(text))
+                             for size in range(2, min(longest, len(text) - i) + 1)})
         mentions: list[Mention] = []
         i = 0
         while i < len(text):
-            for size in range(min(self.longest, len(text) - i), 1, -1):
-                found = self.terms.get(text[i:i + size])
-                if found:
-                    mentions.append(Mention(i, i + size, tuple(found)))
+            for size in range(min(longest, len(text) - i), 1, -1):
+                terms = found.get(text[i:i + size])
+                if terms:
+                    mentions.append(Mention(i, i + size, tuple(terms)))
                     i += size
                     break
             else:
                 i += 1
         return mentions
+
+
+class StoredVocabulary(Vocabulary):
+    """The vocabulary of an index: the terms its tables print live in the store (a table, one
+    row per distinct term), the lexicon's and the table words in memory. Nothing proportional
+    to the corpus is held: each question looks up the substrings it spells."""
+
+    def __init__(self, store) -> None:
+        super().__init__()
+        self.store = store
+        for term in static_terms():
+            self.add(term)
+
+    def max_length(self) -> int:
+        return max(self.longest, self.store.longest_term())
+
+    def lookup(self, texts: set[str]) -> dict[str, list[Term]]:
+        out: dict[str, list[Term]] = {}
+        stored = sorted(self.store.terms_for(texts), key=lambda t: (STORED_ORDER.index(t.kind), t.target))
+        for term in stored:
+            out.setdefault(term.text, []).append(Term(term.kind, term.text, term.target))
+        for text in texts:
+            for term in self.terms.get(text, ()):
+                bucket = out.setdefault(text, [])
+                if term not in bucket:
+                    bucket.append(term)
+        return out
+
+    def _inside_longer(self, name: str) -> bool:
+        return self.store.term_contains(name, SUBJECT_KINDS)
 
 
 def codes_in(question: str) -> list[str]:
@@ -115,29 +159,50 @@ def load_synonyms() -> list[Term]:
     return terms
 
 
-def build_vocabulary(facts: list[Fact], project_terms: list[str] = ()) -> Vocabulary:
-    vocabulary = Vocabulary()
+# the kinds a document's tables and sheets contribute, in the order a term's readings are listed
+STORED_ORDER = ("row", "column", "table", "unit", "project")
+SUBJECT_KINDS = ("project", "row", "unit")
+
+
+def document_terms(facts: list[Fact], project_names: list[str] = ()) -> list[Term]:
+    """The terms one document's tables and project sheets print, each once, in print order."""
+    out: dict[Term, None] = {}
+
+    def add(term: Term) -> None:
+        if len(term.text) >= 2:
+            out.setdefault(term)
+
     for fact in facts:
         label = norm_label(fact.row)
-        vocabulary.add(Term("row", label, label))
+        add(Term("row", label, label))
         if "/" in label:  # a qualified sub-row is also found by its own name
-            vocabulary.add(Term("row", label.split("/")[-1], label))
+            add(Term("row", label.split("/")[-1], label))
         for piece in fact.column.split("/"):
-            vocabulary.add(Term("column", fold(piece), fold(piece)))
+            add(Term("column", fold(piece), fold(piece)))
         title = fold(fact.title)
-        vocabulary.add(Term("table", title, title))
+        add(Term("table", title, title))
         if fact.part:
-            vocabulary.add(Term("table", fold(fact.part), fold(fact.part)))
+            add(Term("table", fold(fact.part), fold(fact.part)))
             if is_unit_part(fact.part):  # a 预算单位's block: the unit is a subject, not an outside body
-                vocabulary.add(Term("unit", fold(fact.part), fold(fact.part)))
-    for alias, word in TABLE_ALIASES.items():
-        vocabulary.add(Term("table", fold(alias), fold(word)))
-    for word in TABLE_WORDS:
-        vocabulary.add(Term("table", word, word))
-    for word, part in PART_WORDS.items():
-        vocabulary.add(Term("part", word, part))
-    for term in load_synonyms():
+                add(Term("unit", fold(fact.part), fold(fact.part)))
+    for name in project_names:
+        add(Term("project", fold(name), fold(name)))
+    return list(out)
+
+
+def static_terms() -> list[Term]:
+    """The terms every index knows: table aliases and words, part words, the lexicon."""
+    terms = [Term("table", fold(alias), fold(word)) for alias, word in TABLE_ALIASES.items()]
+    terms += [Term("table", word, word) for word in TABLE_WORDS]
+    terms += [Term("part", word, part) for word, part in PART_WORDS.items()]
+    return terms + load_synonyms()
+
+
+def build_vocabulary(facts: list[Fact], project_terms: list[str] = ()) -> Vocabulary:
+    """An in-memory vocabulary over given facts (tests and tools that hold a few documents)."""
+    vocabulary = Vocabulary()
+    document = document_terms(facts, project_terms)
+    for term in [t for t in document if t.kind != "project"] + static_terms() + \
+            [t for t in document if t.kind == "project"]:
         vocabulary.add(term)
-    for name in project_terms:
-        vocabulary.add(Term("project", fold(name), fold(name)))
     return vocabulary

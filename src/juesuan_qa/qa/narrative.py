@@ -73,12 +73,11 @@ def retrieve(search: HybridSearch, slots: Slots, sections: set[str] | None = Non
     query = slots.content or slots.question
     hits: list[Hit] = []
     if sections:
-        within = {i for doc in slots.doc_ids for i in search.by_doc.get(doc, ())
-                  if any(s in search.passages[i].heading for s in sections)}
+        within = {p.passage_id for p in search.passages_of(slots.doc_ids) if any(s in p.heading for s in sections)}
         hits = search.search(query, k=max(k * 2, 20), doc_ids=slots.doc_ids, within=within)
     if not hits:
         hits = search.search(query, k=max(k * 2, 20), doc_ids=slots.doc_ids)
-    looked_up = definitions([search.passages[i] for doc in slots.doc_ids for i in search.by_doc.get(doc, ())], slots)
+    looked_up = definitions(search.passages_of(slots.doc_ids), slots) if _DEFINE.search(slots.content) else []
     ids = {h.passage.passage_id for h in looked_up}
     rest = rerank([h for h in hits if h.passage.passage_id not in ids], slots, fields=bool(sections))
     return [*looked_up, *rest][:k]

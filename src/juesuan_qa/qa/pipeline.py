@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from juesuan_qa.domain.vocabulary import never_disclosed
 from juesuan_qa.ingest.projects import SHEET_TABLE
@@ -35,6 +35,7 @@ from juesuan_qa.qa.projects import find_project, resolve, wants_grade
 from juesuan_qa.qa.router import Slots, longest_common, project_core, route, without_name
 from juesuan_qa.records import Answer, Citation, Document, Fact, Project, TextFigure, Value
 from juesuan_qa.store.passages import HybridSearch
+from juesuan_qa.store.sql import SqlStore
 from juesuan_qa.textutil import fold, format_amount, norm_label
 
 STRICT_COVERAGE = 0.6
@@ -45,27 +46,23 @@ _STATES_DIFFERENCE = re.compile(r"多|少|差|增加|减少")
 
 @dataclass
 class Corpus:
+    """What a question reads: the catalogue of documents (one small record each) in memory; a
+    document's facts, figures, projects and passages read from the store when a question is
+    about it (store.sql caches the recently asked ones)."""
+
     documents: dict[str, Document]
-    facts: list[Fact]
-    projects: list[Project]
-    figures: list[TextFigure]
     vocabulary: Vocabulary
     search: HybridSearch
-    _facts_by_doc: dict[str, list[Fact]] = field(default_factory=dict, repr=False)
-    _figures_by_doc: dict[str, list[TextFigure]] = field(default_factory=dict, repr=False)
-
-    def __post_init__(self) -> None:
-        # a question reads only its documents' facts: per-question cost must not grow with the corpus
-        for fact in self.facts:
-            self._facts_by_doc.setdefault(fact.loc.doc_id, []).append(fact)
-        for figure in self.figures:
-            self._figures_by_doc.setdefault(figure.loc.doc_id, []).append(figure)
+    store: SqlStore
 
     def facts_in(self, doc_ids: set[str]) -> list[Fact]:
-        return [f for doc in sorted(doc_ids) for f in self._facts_by_doc.get(doc, ())]
+        return self.store.facts(doc_ids)
 
     def figures_in(self, doc_ids: set[str]) -> list[TextFigure]:
-        return [f for doc in sorted(doc_ids) for f in self._figures_by_doc.get(doc, ())]
+        return self.store.figures(doc_ids)
+
+    def projects_in(self, doc_ids: set[str]) -> list[Project]:
+        return self.store.projects(doc_ids)
 
 
 def ask(corpus: Corpus, question: str, scope: set[str] | None = None) -> Answer:
@@ -94,7 +91,7 @@ def _answer(corpus: Corpus, question: str, scope: set[str] | None = None) -> Ans
         return _outside_index(corpus, slots, coverage)
     if slots.intent == "list":
         return _list_projects(corpus, slots, coverage)
-    project = find_project(slots, corpus.projects)
+    project = find_project(slots, corpus.projects_in(slots.doc_ids))
     if project is not None and _row_named_not_project(corpus, slots, project):
         project = None
     if project is not None and (slots.intent != "narrative" or wants_grade(slots.content)):
@@ -138,7 +135,7 @@ def _outside_index(corpus: Corpus, slots: Slots, coverage: str) -> Answer:
             answer = _cells_of_year(corpus, slots, slots.unknown_year)
             if answer:
                 return answer
-        project = find_project(slots, corpus.projects)
+        project = find_project(slots, corpus.projects_in(slots.doc_ids))
         sections = {project.section} if project else None
         matches = score_figures(slots, corpus.figures_in(slots.doc_ids), sections=sections, required=required)
         if slots.unknown_year and not slots.unknown_org:  # the year must govern the figure (2025年预算数32.44), not merely be in its sentence
@@ -280,7 +277,7 @@ def _close_readings(matches: list, spread: float = 0.25, most: int = 3) -> list:
 
 
 def _list_projects(corpus: Corpus, slots: Slots, coverage: str) -> Answer:
-    projects = [p for p in corpus.projects if p.loc.doc_id in slots.doc_ids]
+    projects = corpus.projects_in(slots.doc_ids)
     grade = next((g for g in ("优", "良", "中", "差") if g in slots.content), "")
     chosen = [p for p in projects if not grade or p.grade == grade]
     if not projects:
@@ -298,7 +295,7 @@ def _list_projects(corpus: Corpus, slots: Slots, coverage: str) -> Answer:
 def retrieval_hits(corpus: Corpus, question: str, k: int = 5) -> list:
     """The passages the text route reads for a question, as the eval runner scores them."""
     slots = route(question, list(corpus.documents.values()), corpus.vocabulary)
-    project = find_project(slots, corpus.projects)
+    project = find_project(slots, corpus.projects_in(slots.doc_ids))
     return retrieve(corpus.search, slots, {project.section} if project else None, k=k)
 
 

@@ -1,4 +1,4 @@
-"""Okapi BM25 over jieba tokens.
+"""Tokens for Okapi BM25: jieba, with the domain lexicon.
 
 Chinese has no spaces, so a whitespace or regex tokenizer makes BM25 useless; jieba's
 search mode also emits the sub-words of long compounds (一般公共预算财政拨款 → 一般, 公共,
@@ -9,9 +9,7 @@ The lexicon's terms are added to jieba's dictionary so domain words stay whole.
 from __future__ import annotations
 
 import logging
-import math
 import re
-from collections import Counter
 from collections.abc import Iterable
 
 import jieba
@@ -24,6 +22,11 @@ STOPWORDS = frozenset(
     "什么 多少 哪些 哪个 怎么 怎样 如何 为什么 为何 是否 请问 一下 请 我 你 我们 他们 这 那 这个 那个 "
     "年度 万元 元 情况 主要".split()
 )
+
+# Okapi's usual k1 = 1.5, b = 0.75 (the values most reference implementations ship); the scoring
+# itself is store.passages.okapi, over statistics the store keeps.
+K1 = 1.5
+B = 0.75
 
 _dictionary_terms: set[str] = set()
 
@@ -38,40 +41,3 @@ def add_terms(terms: Iterable[str]) -> None:
 
 def tokenize(text: str) -> list[str]:
     return [t for t in jieba.lcut_for_search(text) if _KEEP.search(t) and t not in STOPWORDS and t.strip()]
-
-
-class BM25:
-    """BM25 with the usual k1 = 1.5, b = 0.75 (the values most reference implementations ship)."""
-
-    def __init__(self, corpus: list[list[str]], k1: float = 1.5, b: float = 0.75) -> None:
-        self.k1, self.b = k1, b
-        self.docs = [Counter(tokens) for tokens in corpus]
-        self.lengths = [len(tokens) for tokens in corpus]
-        self.avg = sum(self.lengths) / len(self.lengths) if self.lengths else 0.0
-        frequency: Counter[str] = Counter()
-        for doc in self.docs:
-            frequency.update(doc.keys())
-        n = len(corpus)
-        self.idf = {term: math.log(1 + (n - df + 0.5) / (df + 0.5)) for term, df in frequency.items()}
-        self.postings: dict[str, list[int]] = {}
-        for index, doc in enumerate(self.docs):
-            for term in doc:
-                self.postings.setdefault(term, []).append(index)
-
-    def scores(self, query: list[str], allowed: set[int] | None = None) -> dict[int, float]:
-        result: dict[int, float] = {}
-        for term in set(query):
-            idf = self.idf.get(term)
-            if idf is None:
-                continue
-            for index in self.postings[term]:
-                if allowed is not None and index not in allowed:
-                    continue
-                tf = self.docs[index][term]
-                norm = tf + self.k1 * (1 - self.b + self.b * self.lengths[index] / (self.avg or 1))
-                result[index] = result.get(index, 0.0) + idf * tf * (self.k1 + 1) / norm
-        return result
-
-    def search(self, query: list[str], k: int, allowed: set[int] | None = None) -> list[tuple[int, float]]:
-        ranked = sorted(self.scores(query, allowed).items(), key=lambda item: -item[1])
-        return ranked[:k]
