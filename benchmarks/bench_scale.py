@@ -186,7 +186,7 @@ def questions(documents: list, rng: random.Random) -> dict[str, list[str]]:
                   f"{who}收入比上年增加或减少的主要原因是什么？"]
     years = sorted({d.year for d in documents})
     rank = [f"哪个部门{y}年的三公经费最多？" for y in years[-3:]] + [f"{years[-1]}年各部门基本支出排名前五的是哪些？"]
-    none = ["三公经费是多少？", "为什么收入比上年少了？", "机关运行经费主要用于哪些方面？", "公务用车购置费是多少？"]
+    none = ["三公经费是多少？", "为什么收入比上年少了？"]
     return {"named": named, "none": none, "rank": rank}
 
 
@@ -198,6 +198,9 @@ def serve(settings, seed: int) -> dict:
     open_s = time.perf_counter() - started
     after_open = rss_mb()
     sets = questions(kb.documents, random.Random(seed))
+    clock = time.perf_counter()
+    kb.store.vectors.warm()  # as `serve` does in the background at start
+    warm_s = time.perf_counter() - clock
     kb.ask(sets["named"][0])  # the embedder (if any) loads here, outside the timings
     timings: dict[str, list[float]] = {}
     answered: dict[str, str] = {}
@@ -211,7 +214,7 @@ def serve(settings, seed: int) -> dict:
             ok += not answer.abstained
             samples.setdefault(kind, (question, answer.answer[:120].replace("\n", " ")))
         answered[kind] = f"{ok}/{len(items)} answered"
-    return {"open_s": round(open_s, 2), "rss_after_open_mb": after_open, "query_ms": {k: spread(v) for k, v in
+    return {"open_s": round(open_s, 2), "vectors_warm_s": round(warm_s, 2), "rss_after_open_mb": after_open, "query_ms": {k: spread(v) for k, v in
             timings.items()}, "answered": answered, "serving_peak_rss_mb": peak_mb(), "samples": samples}
 
 

@@ -72,8 +72,8 @@ def main() -> None:
     figures = {
         "model": kb.settings.model_name,
         "documents": len(report.ingested),
-        "passages": len(kb.corpus.search.passages),
-        "facts": len(kb.corpus.facts),
+        "passages": kb.store.tables.bm25_totals()[0],
+        "facts": len(kb.corpus.facts_in(set(kb.corpus.documents))),
         "index_build_s": round(build, 2),
         "open_and_warm_s": round(opened, 2),
         "router_ms_per_question": round(router_ms, 3),

@@ -190,3 +190,22 @@ def test_a_notice_is_not_a_disclosure(tmp_path):
     report = ingest([notice], tmp_path / "index")
     assert not report.ingested
     assert "not a budget or final-account disclosure" in report.skipped[0][1]
+
+
+def test_files_read_in_parallel_give_the_same_index_as_one_by_one(tmp_path, monkeypatch):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    text = SEED.read_text(encoding="utf-8")
+    for n, city in enumerate(("长治市", "大同市", "朔州市")):
+        (folder / f"d{n}.md").write_text(text.replace("晋城市", city), encoding="utf-8")
+    (folder / "broken.md").write_text("", encoding="utf-8")
+    read = {}
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("JUESUAN_INGEST_JOBS", jobs)
+        index = tmp_path / f"index-{jobs}"
+        report = ingest([folder], index)
+        assert [Path(p).name for p in report.ingested] == ["d0.md", "d1.md", "d2.md"]
+        assert [Path(p).name for p, _ in report.skipped] == ["broken.md"]
+        kb = KnowledgeBase.open(index, settings=hashing_settings(index))
+        read[jobs] = (kb.documents, kb.corpus.facts_in(set(kb.corpus.documents)))
+    assert read["1"] == read["2"]

@@ -83,3 +83,21 @@ def test_target_sheets_become_project_records(parsed):
     sheet = projects["外伤医疗费用结算审核服务费"]
     assert sheet.budget == pytest.approx(118.0) and sheet.loc.page == 28
     assert ("审核准确率", "≥95%") in {(i.name, i.target) for i in sheet.indicators}
+
+
+@pytest.mark.parametrize("name", ["putuo-sifaju-2026-yusuan.pdf", "foshan-guidaojiaotong-2019-juesuan.pdf",
+                                  "suzhou-shenjiju-2026-yusuan.pdf"])
+def test_pdfium_reads_the_blocks_pdfminer_reads(name):
+    """The default page source (PDFium) gives pdfplumber the characters and rulings pdfminer would:
+    the same blocks, printed spaces included (a space set in a smaller font stays off the line),
+    and no space PDFium only inferred from a gap. These three PDFs hold each of those cases."""
+    from pathlib import Path
+
+    from juesuan_qa.ingest.pdf import read_pdf
+
+    path = Path(__file__).resolve().parent.parent / "corpus" / name
+
+    def shape(blocks):
+        return [(b.kind, b.text, b.page, b.line, [r.cells for r in b.rows]) for b in blocks]
+
+    assert shape(read_pdf(path, "pdfium")) == shape(read_pdf(path, "pdfminer"))

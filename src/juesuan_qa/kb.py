@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
+import os
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -130,6 +133,10 @@ class KnowledgeBase:
     def close(self) -> None:
         self.store.close()
 
+    def warm_in_background(self) -> None:
+        """For a server: load the vector index while the first visitor types."""
+        threading.Thread(target=self.store.vectors.warm, name="warm-vectors", daemon=True).start()
+
     @property
     def documents(self) -> list[Document]:
         return list(self.corpus.documents.values())
@@ -248,19 +255,52 @@ def _store(store: Store, embedder, disclosure: Disclosure, model_name: str) -> N
         store.vectors.drop_document(old)
 
 
+def _read_one(path: Path) -> SourceFile | str:
+    """One file's blocks, or the one-line reason it cannot be read (a worker returns, never raises)."""
+    try:
+        return read_source(path)
+    except IngestError as error:
+        return str(error)
+    except Exception as error:  # a reader bug on one file must not lose the batch
+        log.exception("failed to read %s", path)
+        return f"{path.name}: could not be read ({type(error).__name__}: {error})"
+
+
+def reading_jobs(files: int) -> int:
+    """Worker processes for reading: one per core (JUESUAN_INGEST_JOBS overrides), never more than files."""
+    configured = os.environ.get("JUESUAN_INGEST_JOBS")
+    jobs = int(configured) if configured and configured.isdigit() else (os.cpu_count() or 1)
+    return max(1, min(jobs, files))
+
+
 def _read_all(paths: list[Path], report: IngestReport, progress: Progress | None) -> list[SourceFile]:
-    """Every file's blocks; a file that cannot be read is reported and the rest go on."""
+    """Every file's blocks, read in parallel worker processes (reading is most of a PDF's ingest
+    and each file is independent); results keep the order of `paths`, and a file that cannot be
+    read is reported while the rest go on."""
+    jobs = reading_jobs(len(paths))
+    results: dict[Path, SourceFile | str] = {}
+    if jobs == 1:
+        for number, path in enumerate(paths, start=1):
+            if progress:
+                progress(number, len(paths), path.name)
+            results[path] = _read_one(path)
+    else:
+        # forkserver: workers start from a clean process, not a fork of one holding the store's threads
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+            futures = {pool.submit(_read_one, path): path for path in paths}
+            for number, future in enumerate(as_completed(futures), start=1):
+                path = futures[future]
+                if progress:
+                    progress(number, len(paths), path.name)
+                results[path] = future.result()
     sources = []
-    for number, path in enumerate(paths, start=1):
-        if progress:
-            progress(number, len(paths), path.name)
-        try:
-            sources.append(read_source(path))
-        except IngestError as error:
-            report.skipped.append((str(path), str(error)))
-        except Exception as error:  # a reader bug on one file must not lose the batch
-            log.exception("failed to read %s", path)
-            report.skipped.append((str(path), f"{path.name}: could not be read ({type(error).__name__}: {error})"))
+    for path in paths:
+        result = results[path]
+        if isinstance(result, str):
+            report.skipped.append((str(path), result))
+        else:
+            sources.append(result)
     return sources
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _NUMBER = re.compile(r"^[-−]?\d{1,3}(,\d{3})+(\.\d+)?$|^[-−]?\d+(\.\d+)?$")
 _LABEL_PREFIX = re.compile(
@@ -23,15 +24,33 @@ def parse_number(cell: str) -> float | None:
     return float(text.replace(",", ""))
 
 
+# Labels repeat across every document and question (the same 200 row names in ten thousand
+# budgets): a short text is folded once, so a question over many documents does not redo it per
+# cell; sentences and passages are not kept.
+_SHORT = 64
+
+
 def fold(text: str) -> str:
     """Fold full-width forms and drop white space, so labels compare as people read them."""
+    return _fold_label(text) if len(text) <= _SHORT else _fold(text)
+
+
+def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = text.replace("“", "").replace("”", "").replace('"', "")
     return _SPACE.sub("", text)
 
 
+_fold_label = lru_cache(maxsize=1 << 17)(_fold)
+
+
 def norm_label(label: str) -> str:
     """A row label without its list numbering (一、 (一) 1.) and white space."""
+    return _norm_label(label) if len(label) <= _SHORT else fold(_LABEL_PREFIX.sub("", fold(label)))
+
+
+@lru_cache(maxsize=1 << 17)
+def _norm_label(label: str) -> str:
     return fold(_LABEL_PREFIX.sub("", fold(label)))
 
 

@@ -193,6 +193,7 @@ def build(kb):
 def launch(kb, host: str = "127.0.0.1", port: int = 7860) -> None:
     import gradio as gr
 
+    kb.warm_in_background()
     theme = gr.themes.Soft(font=SYSTEM_FONTS, font_mono=MONO_FONTS)
     auth = None
     if os.environ.get("JUESUAN_PASSWORD"):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from juesuan_qa.textutil import fold
 
@@ -206,6 +207,7 @@ def is_unit_part(part: str) -> bool:
     return bool(_UNIT_PART.match(fold(part)))
 
 
+@lru_cache(maxsize=1 << 16)
 def item_form(label: str) -> str:
     """A row label in the form its variants share: 因公出国(境)费 and 因公出国（境）费用 are one item,
     as are 公务用车(购置及)运行维护费 and 公务用车(购置及)运行费 (both spellings of the templates)."""

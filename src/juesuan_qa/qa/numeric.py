@@ -247,6 +247,7 @@ def in_scope(fact: Fact, scope: str) -> bool:
 _ROW_YEAR = re.compile(r"^(.*?)(20\d{2})年(?:预算数?|决算数?)?$")
 
 
+@lru_cache(maxsize=1 << 16)
 def _row_year(label: str) -> tuple[str, int | None]:
     """A row named by its year (深圳市审计局 2026年): the rest of the label, and the year."""
     match = _ROW_YEAR.match(label)

@@ -131,6 +131,16 @@ def find_orgs(folded: str) -> list[tuple[int, int, str]]:
     return found
 
 
+def _occurrences(name: str, text: str) -> list[tuple[int, int]]:
+    """Where `name` occurs in `text`, left to right, not overlapping (a literal: no regex to compile
+    for each of ten thousand department names)."""
+    spans, at = [], text.find(name)
+    while at >= 0:
+        spans.append((at, at + len(name)))
+        at = text.find(name, at + len(name))
+    return spans
+
+
 def match_documents(folded: str, documents: list[Document], vocabulary: Vocabulary | None = None
                     ) -> tuple[set[str], str, list[tuple[int, int]]]:
     """Documents the question's organisation names point at; an unmatched name is returned as unknown.
@@ -148,12 +158,12 @@ def match_documents(folded: str, documents: list[Document], vocabulary: Vocabula
     for full, doc_id in sorted(names, key=lambda item: -len(item[0])):  # the longest name first
         if len(full) < 4:
             continue
-        for hit in re.finditer(re.escape(full), folded):
-            if any(hit.start() < end and start < hit.end() for start, end in spans) and hit.span() not in spans:
+        for span in _occurrences(full, folded):
+            if any(span[0] < end and start < span[1] for start, end in spans) and span not in spans:
                 continue  # inside a longer name already found
             matched.add(doc_id)
-            if hit.span() not in spans:
-                spans.append(hit.span())
+            if span not in spans:
+                spans.append(span)
     masked = folded
     for start, end in spans:
         masked = masked[:start] + "#" * (end - start) + masked[end:]

@@ -14,6 +14,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
 from juesuan_qa.records import Passage
 from juesuan_qa.store.bm25 import K1, B, tokenize
 from juesuan_qa.store.embedding import Embedder
@@ -86,9 +88,17 @@ class HybridSearch:
         """Nearest passages by vector; `within` narrows to given passages (one project's sheet)."""
         if self.vectors is None:
             return []
-        vector = self.embedder.embed_query(query)
+        vector = np.asarray(self.embedder.embed_query(query), dtype=np.float32)
+        scope = self._scope(doc_ids)
+        if scope is not None and len(scope) <= IN_MEMORY_DOCUMENTS:
+            # a few documents: every one of their passages scored exactly, in memory (an index-wide
+            # nearest-neighbour search filtered to them costs more than reading their vectors)
+            rows = [r for r in self.store.passages(scope) if within is None or r.passage.passage_id in within]
+            stored = self.vectors.vectors([r.vector_id for r in rows])
+            scored = [(-float(stored[r.vector_id] @ vector), r.key) for r in rows if r.vector_id in stored]
+            return [key for _, key in heapq.nsmallest(k, scored)]
         depth = k if within is None else max(k * 10, 300)
-        ids = self.vectors.nearest(vector, depth, self._scope(doc_ids))
+        ids = self.vectors.nearest(vector, depth, scope)
         found = self.store.passages_by_vector(ids)
         ranked = [found[i] for i in ids if i in found]  # a vector of an unfinished ingest names no passage
         return [r.key for r in ranked if within is None or r.passage.passage_id in within][:k]
