@@ -120,15 +120,21 @@ class SqlStore:
         try:
             self._begin(cursor)
             yield _Writer(cursor, self._sql)
-            connection.commit()
+            self._commit(connection, cursor)
         except BaseException:
-            connection.rollback()
+            self._rollback(connection, cursor)
             raise
         finally:
             cursor.close()
 
     def _begin(self, cursor) -> None:
-        """SQLite takes its write lock at the first statement; BEGIN IMMEDIATE takes it now."""
+        """A server transaction begins at its first statement."""
+
+    def _commit(self, connection, cursor) -> None:
+        connection.commit()
+
+    def _rollback(self, connection, cursor) -> None:
+        connection.rollback()
 
     # ---- schema ----
 
@@ -511,24 +517,18 @@ class SqliteStore(SqlStore):
         connection.execute("PRAGMA synchronous=NORMAL")
         return connection
 
+    # isolation_level=None: BEGIN, COMMIT and ROLLBACK are statements we issue; BEGIN IMMEDIATE
+    # takes the write lock at once rather than at the first write
+
     def _begin(self, cursor) -> None:
         cursor.execute("BEGIN IMMEDIATE")
 
-    @contextmanager
-    def transaction(self) -> Iterator:
-        # isolation_level=None: we issue BEGIN ourselves, and COMMIT / ROLLBACK as statements
-        connection = self.connection
-        cursor = connection.cursor()
-        try:
-            self._begin(cursor)
-            yield _Writer(cursor, self._sql)
-            cursor.execute("COMMIT")
-        except BaseException:
-            if connection.in_transaction:
-                cursor.execute("ROLLBACK")
-            raise
-        finally:
-            cursor.close()
+    def _commit(self, connection, cursor) -> None:
+        cursor.execute("COMMIT")
+
+    def _rollback(self, connection, cursor) -> None:
+        if connection.in_transaction:
+            cursor.execute("ROLLBACK")
 
 
 class PostgresStore(SqlStore):
