@@ -142,7 +142,7 @@ def variant(base, number: int, rng: random.Random):
 
 
 def ingest(settings, count: int, seed: int) -> dict:
-    from juesuan_qa.kb import _domain_terms, _store
+    from juesuan_qa.kb import _domain_terms, _store, answer_items
     from juesuan_qa.store.backend import open_store
     from juesuan_qa.store.embedding import make_embedder
 
@@ -167,10 +167,15 @@ def ingest(settings, count: int, seed: int) -> dict:
             per_document.append(time.perf_counter() - clock)
             if number and number % 500 == 0:
                 print(f"  {number}/{count} stored, {statistics.fmean(per_document[-500:]):.3f} s/doc", file=sys.stderr)
+        clock = time.perf_counter()
+        answered = answer_items(store)
+        items_s = time.perf_counter() - clock
     finally:
         store.close()
     return {"documents": count, "passages": passages, "facts": facts, "reading": reading,
             "stored_now": len(per_document), "ingest_s": round(time.perf_counter() - started, 1),
+            "items_answered_for": answered,
+            "items_s_per_document": round(items_s / answered, 4) if answered else None,
             "store_s_per_document": spread([s * 1000 for s in per_document]) | {"unit": "ms"},
             "ingest_peak_rss_mb": peak_mb()}
 

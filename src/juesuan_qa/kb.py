@@ -26,8 +26,9 @@ from juesuan_qa.ingest.document import (
     supported,
     unique_sources,
 )
+from juesuan_qa.qa import items
 from juesuan_qa.qa.lexicon import StoredVocabulary, document_terms, load_synonyms
-from juesuan_qa.qa.pipeline import Corpus, ask
+from juesuan_qa.qa.pipeline import Corpus, ask, item_records
 from juesuan_qa.records import Answer, Disclosure, Document
 from juesuan_qa.store.backend import Store, open_store
 from juesuan_qa.store.bm25 import add_terms, tokenize
@@ -199,6 +200,7 @@ class KnowledgeBase:
                 _store(store, embedder, disclosure, settings.model_name)
                 produced.add(disclosure.document.doc_id)
                 report.ingested.extend(str(s.path) for s in group)
+            answer_items(store)
             if rebuild:
                 for doc in tables.documents():  # a rebuild reads every file: what none produced is gone
                     if doc.doc_id not in produced:
@@ -225,6 +227,24 @@ class KnowledgeBase:
             return removed
         finally:
             store.close()
+
+
+def answer_items(store: Store, progress: Progress | None = None) -> int:
+    """Store each document's answers for the compared items (qa.items) where they are missing or
+    were answered by other code; after the documents' own transactions, so an interruption here
+    costs only speed (a ranking asks such a document live). Returns how many documents."""
+    tables = store.tables
+    todo = tables.documents_without_items(items.policy())
+    if not todo:
+        return 0
+    documents = {d.doc_id: d for d in tables.documents()}
+    vocabulary = StoredVocabulary(tables)
+    for number, doc_id in enumerate(todo, start=1):
+        if progress:
+            progress(number, len(todo), doc_id)
+        corpus = Corpus({doc_id: documents[doc_id]}, vocabulary, None, tables)
+        tables.save_item_figures(doc_id, items.policy(), item_records(corpus, documents[doc_id]))
+    return len(todo)
 
 
 def _digest(path: Path, report: IngestReport) -> str | None:

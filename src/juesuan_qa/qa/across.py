@@ -17,6 +17,8 @@ from dataclasses import dataclass, replace
 from juesuan_qa.domain.aliases import agency_aliases
 from juesuan_qa.domain.units import MONEY, convert
 from juesuan_qa.qa.compose import COMPUTED, abstain
+from juesuan_qa.qa.items import STORED_FROM, canonical_item, from_record
+from juesuan_qa.qa.lexicon import Vocabulary
 from juesuan_qa.qa.router import ACROSS, Slots, department_aliases, find_orgs, names_department
 from juesuan_qa.records import Answer, Citation, Comparison, Document, Value
 from juesuan_qa.textutil import fold, format_amount
@@ -51,9 +53,14 @@ def _number(text: str) -> int:
 
 
 def answer(question: str, slots: Slots, documents: dict[str, Document],
-           ask_one: Callable[[Slots], Answer | None], coverage: str) -> Answer | None:
+           ask_one: Callable[[Slots], Answer | None], coverage: str,
+           stored: Callable[[str, list[str]], dict[str, str | None]] | None = None,
+           vocabulary: Vocabulary | None = None) -> Answer | None:
     """A question naming no department (or a place, or several departments) over every document
-    in scope; None when the question is about one document after all."""
+    in scope; None when the question is about one document after all.
+
+    `stored` gives each document's stored answer for a compared item (qa.items): over many
+    documents, a question asking only that item reads them instead of asking each document."""
     doc_ids = sorted(slots.doc_ids, key=lambda d: (documents[d].department, documents[d].year or 0))
     if len(doc_ids) < 2:
         return None
@@ -71,18 +78,24 @@ def answer(question: str, slots: Slots, documents: dict[str, Document],
     computed_from_amounts = _EXECUTION.search(slots.content) or (slots.focus and _SHARE.search(slots.content))
     unit_class = "money" if computed_from_amounts else slots.unit_class
     content = _EXECUTION.sub("", content) if unit_class != slots.unit_class else content
+    records = _stored(slots, doc_ids, documents, stored, vocabulary, bool(computed_from_amounts))
     for doc_id in doc_ids:
-        one = replace(slots, doc_ids={doc_id}, departments=frozenset({documents[doc_id].department}),
-                      content=content, unit_class=unit_class)
-        found = ask_one(one)
-        if found is None or found.abstained or not found.values:
-            continue
-        if found.values[0].label.endswith(COMPUTED):
+        if doc_id in records:  # this document's stored answer to the item (None: it prints none)
+            if records[doc_id] is None:
+                continue
+            value, citation, has_several = from_record(records[doc_id])
+        else:
+            one = replace(slots, doc_ids={doc_id}, departments=frozenset({documents[doc_id].department}),
+                          content=content, unit_class=unit_class)
+            found = ask_one(one)
+            if found is None or found.abstained or not found.values:
+                continue
+            value, citation, has_several = found.values[0], found.citations[0], len(found.values) > 1
+        if value.label.endswith(COMPUTED):
             unclear.append(doc_id)  # a figure computed there is not one cited cell
             continue
-        if len(found.values) > 1:
+        if has_several:
             several.append(doc_id)  # its first reading is the one its own answer states first
-        value, citation = found.values[0], found.citations[0]
         compared = convert(value.value, value.unit, "万元") if value.unit in MONEY else value.value
         entries.append(Entry(doc_id, value, citation, compared))
     if not entries:
@@ -103,6 +116,19 @@ def answer(question: str, slots: Slots, documents: dict[str, Document],
                           + "、".join(documents[d].department for d in several) + "。")
         answer.needs_review = True
     return answer
+
+
+def _stored(slots: Slots, doc_ids: list[str], documents: dict[str, Document], stored, vocabulary,
+            computed: bool) -> dict[str, str | None]:
+    """The stored answers a question over many documents may read: only for a question asking a
+    compared item and nothing more, and only for documents of the year asked."""
+    if stored is None or vocabulary is None or len(doc_ids) < STORED_FROM:
+        return {}
+    item = canonical_item(slots, vocabulary, computed=computed)
+    if item is None:
+        return {}
+    of_year = [d for d in doc_ids if not slots.years or documents[d].year in slots.years]
+    return stored(item, of_year)
 
 
 def _shown(entry: Entry) -> str:

@@ -16,9 +16,9 @@ import re
 import time
 from dataclasses import dataclass, replace
 
-from juesuan_qa.domain.vocabulary import never_disclosed
+from juesuan_qa.domain.vocabulary import COMPARABLE_ITEMS, never_disclosed
 from juesuan_qa.ingest.projects import SHEET_TABLE
-from juesuan_qa.qa import across, compose
+from juesuan_qa.qa import across, compose, items
 from juesuan_qa.qa.arithmetic import compute
 from juesuan_qa.qa.figures import best_figure, score_figures
 from juesuan_qa.qa.lexicon import Vocabulary
@@ -99,7 +99,8 @@ def _answer(corpus: Corpus, question: str, scope: set[str] | None = None) -> Ans
         if answer:
             return answer
     if slots.intent == "numeric" and len(slots.doc_ids) > 1 and project is None:
-        answer = across.answer(question, slots, corpus.documents, lambda one: _numeric(corpus, one), coverage)
+        answer = across.answer(question, slots, corpus.documents, lambda one: _numeric(corpus, one), coverage,
+                               stored=_stored_items(corpus), vocabulary=corpus.vocabulary)
         if answer:
             return answer
     if slots.intent == "numeric":
@@ -110,6 +111,23 @@ def _answer(corpus: Corpus, question: str, scope: set[str] | None = None) -> Ans
                                related=related_cells(slots, corpus.facts_in(slots.doc_ids)),
                                documents=corpus.documents)
     return _narrative(corpus, slots, project, coverage)
+
+
+def _stored_items(corpus: Corpus):
+    """Each document's stored answers for one compared item (qa.items), when the store keeps them."""
+    if not hasattr(corpus.store, "item_figures"):
+        return None
+    return lambda item, doc_ids: corpus.store.item_figures(item, doc_ids, items.policy())
+
+
+def item_records(corpus: Corpus, doc: Document) -> list[tuple[str, str | None]]:
+    """One document's answers to "its {item}" for every compared item, to store beside it."""
+    out = []
+    for item in COMPARABLE_ITEMS:
+        slots = route(items.ITEM_QUESTION.format(department=doc.department, year=doc.year or "", item=item),
+                      [doc], corpus.vocabulary)
+        out.append((item, items.to_record(_numeric(corpus, slots) if slots.intent == "numeric" else None)))
+    return out
 
 
 def _row_named_not_project(corpus: Corpus, slots: Slots, project: Project) -> bool:

@@ -32,7 +32,7 @@ from juesuan_qa.records import (
 )
 
 MIGRATIONS = "juesuan_qa.store.migrations"
-_PER_DOC_TABLES = ("facts", "tables", "projects", "figures", "passages", "files", "documents")
+_PER_DOC_TABLES = ("facts", "tables", "projects", "figures", "passages", "files", "item_figures", "documents")
 _CHUNK = 900  # SQLite's older builds cap a statement at 999 parameters
 _CACHED_DOCUMENTS = 256  # rows of recently asked documents kept in memory (bounded, not the corpus)
 
@@ -343,6 +343,30 @@ class SqlStore:
         found = self.rows(f"SELECT 1 FROM terms WHERE kind IN ({marks}) AND text LIKE ? ESCAPE '\\' "  # noqa: S608
                           "AND LENGTH(text) > ? LIMIT 1", (*kinds, pattern, len(name)))
         return bool(found)
+
+    # ---- each document's answers for the compared items (qa.items) ----
+
+    def item_figures(self, item: str, doc_ids: Sequence[str], policy: str) -> dict[str, str | None]:
+        """doc_id → stored record (None: the document prints no such figure), for rows of `policy`."""
+        out: dict[str, str | None] = {}
+        for chunk in _chunks(sorted(doc_ids)):
+            marks = ", ".join("?" * len(chunk))
+            out.update(self.rows(f"SELECT doc_id, record FROM item_figures WHERE item = ? AND policy = ? "  # noqa: S608
+                                 f"AND doc_id IN ({marks})", (item, policy, *chunk)))
+        return out
+
+    def documents_without_items(self, policy: str) -> list[str]:
+        """Documents whose compared items were answered by other code, or not yet."""
+        current = {d for (d,) in self.rows("SELECT DISTINCT doc_id FROM item_figures WHERE policy = ?", (policy,))}
+        return [d.doc_id for d in self.documents() if d.doc_id not in current]
+
+    def save_item_figures(self, doc_id: str, policy: str, rows: list[tuple[str, str | None]]) -> None:
+        with self.transaction() as tx:
+            if not tx.fetch("SELECT 1 FROM documents WHERE doc_id = ?", (doc_id,)):
+                return  # removed meanwhile
+            tx.execute("DELETE FROM item_figures WHERE doc_id = ?", (doc_id,))
+            tx.executemany("INSERT INTO item_figures (doc_id, item, policy, record) VALUES (?, ?, ?, ?)",
+                           [(doc_id, item, policy, record) for item, record in rows])
 
     # ---- writing ----
 
