@@ -68,3 +68,12 @@ def test_answers_of_other_code_are_not_read_and_the_next_ingest_replaces_them(tm
     assert kb.store.tables.documents_without_items(items.policy()) == [doc]
     KnowledgeBase.ingest([SEED], index, settings=hashing_settings(index))  # the file is unchanged
     assert kb.store.tables.item_figures("三公经费", [doc], "other-code")
+
+
+def test_a_ranking_over_many_departments_lists_the_first_fifty_and_counts_the_rest(three, monkeypatch):
+    monkeypatch.setattr(across, "MAX_LISTED", 2)
+    answer = three.ask("各部门2023年基本支出分别是多少？")
+    assert len(answer.comparison) == 2 and len(answer.citations) == 2 and len(answer.values) == 2
+    assert "以上是前2份，共3份" in answer.answer
+    third = three.ask("2023年基本支出排第三的是哪个部门？")  # the one asked is listed, past the limit
+    assert len(third.comparison) == 3 and third.values[0].label.startswith(third.comparison[2].department)

@@ -37,6 +37,9 @@ _OF_ALL = re.compile(r"占(?:各部门|所有部门|全部部门|各单位|所�
                      r"(?:的)?(?:比例|比重|份额|百分之几|百分比|多少)?")
 _SHARE = re.compile(r"占|比重|份额|比例")
 _EXECUTION = re.compile(r"执行率|完成率|执行情况|执行了多少|完成了多少")
+# A ranking lists at most this many departments in its table (the rest are counted, not printed):
+# ten thousand rows are no answer a reader can use, nor a page a browser should draw.
+MAX_LISTED = 50
 _COMPARE = re.compile(r"谁|哪个|哪家|比较|对比|相比|差|倍|多多少|少多少|更多|更少|更高|更低|高于|低于|多出|哪个多|哪个高")
 
 
@@ -176,8 +179,12 @@ def _ranked(question: str, content: str, entries: list[Entry], doc_ids: list[str
         asked = order[:1]
     else:
         asked = []
-    lines, rows = _rows(order, documents)
-    missing = [documents[d].department for d in doc_ids if d not in {e.doc_id for e in entries} and d not in unclear]
+    shown = order[:MAX_LISTED]
+    if asked and asked[-1] not in shown:
+        shown = order[:order.index(asked[-1]) + 1]
+    lines, rows = _rows(shown, documents)
+    listed = {e.doc_id for e in entries}
+    missing = [documents[d].department for d in doc_ids if d not in listed and d not in unclear]
     label = entries[0].value.label
     header = (f"{len(doc_ids)}份公开文件中有{len(entries)}份列示了该项（{label}），按{'从低到高' if least else '从高到低'}排列：")
     lead = ""
@@ -185,15 +192,19 @@ def _ranked(question: str, content: str, entries: list[Entry], doc_ids: list[str
         names = "、".join(f"{documents[e.doc_id].department}（{_shown(e)}）" for e in asked)
         lead = f"{'最低' if least and not top and not nth else ('排第' + str(_number(nth.group(1))) if nth else ('前' + str(len(asked)) if top else '最高'))}：{names}。\n"
     text = lead + header + "\n" + "\n".join(lines)
-    if missing:
+    if len(order) > len(shown):
+        text += (f"\n（以上是前{len(shown)}份，共{len(order)}份；问“前N名”或限定地区、年度可看到其余部门。）")
+    if len(missing) > MAX_LISTED:
+        text += f"\n未列示该项的文件共{len(missing)}份，例如：" + "、".join(missing[:10]) + "。"
+    elif missing:
         text += "\n未列示该项的文件：" + "、".join(missing) + "。"
     if unclear:
         text += ("\n该项需由几个数字计算得出、未计入排名的文件：" + "、".join(documents[d].department for d in unclear)
                  + "（请单独询问）。")
     text += _differences(entries, documents)
-    first = [e for e in asked] + [e for e in order if e not in asked]
+    first = [e for e in asked] + [e for e in shown if e not in asked]
     values = [replace(e.value, label=f"{documents[e.doc_id].department}·{e.value.label}") for e in first]
-    citations = [e.citation for e in order]
+    citations = [e.citation for e in shown]
     return Answer(question, "table", False, text, values, citations, comparison=rows)
 
 
@@ -213,7 +224,8 @@ def _share(question: str, entries: list[Entry], focus: frozenset[str], doc_ids: 
     text = (f"{names}占{len(entries)}个列示该项的部门合计的 **{share:.2f}%**。\n"
             f"计算：{format_amount(part, unit)} ÷ ({' + '.join(format_amount(e.compared, unit) for e in order)} = "
             f"{format_amount(total, unit)}) × 100% = {share:.2f}%\n" + "\n".join(lines))
-    missing = [documents[d].department for d in doc_ids if d not in {e.doc_id for e in entries}]
+    listed = {e.doc_id for e in entries}
+    missing = [documents[d].department for d in doc_ids if d not in listed]
     if missing or unclear:
         text += "\n未计入（未列示该项或需另行计算）：" + "、".join(missing + [documents[d].department for d in unclear]) + "。"
     values = [Value(round(share, 2), "%", f"{names}占各部门合计的比例（计算）"), *[e.value for e in mine]]
