@@ -230,6 +230,13 @@ def child(args: list[str], env: dict) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def database_mb(url: str) -> float:
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        return round(connection.execute("SELECT pg_database_size(current_database())").fetchone()[0] / 2**20, 1)
+
+
 def server_memory_mb(pids: list[int]) -> float:
     total = 0
     for pid in pids:
@@ -285,6 +292,7 @@ def main() -> None:
             pg_pids = [int(p) for p in subprocess.run(["pgrep", "-f", "postgres"], capture_output=True,
                                                       text=True).stdout.split()]
             served["server_rss_mb"] = {"chroma": server_memory_mb(server_pids), "postgres": server_memory_mb(pg_pids)}
+            served["server_index_mb"] = {"postgres": database_mb(postgres.url), "chroma": disk_mb(folder / "chroma")}
     finally:
         for server in servers:
             server.close()
