@@ -136,3 +136,24 @@ def test_the_overview_compares_one_item_across_departments(corpus_page):
     corpus_page.get_by_role("option", name="三公经费", exact=True).click()
     corpus_page.locator("#comparison .cmp .bars a").first.wait_for(timeout=20000)
     assert corpus_page.locator("#comparison .cmp table tr").count() >= 3
+
+
+@pytest.mark.parametrize("typed", ["<img src=http://127.0.0.2/x.png onerror=alert(1)>三公经费是多少",
+                                   "<script>document.title='pwned'</script>支出总计是多少？"])
+def test_typed_html_is_shown_as_text_and_fetches_nothing(server, browser, typed):
+    page = _open(browser, server)
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    ask(page, typed)
+    chat = page.locator("#chat")
+    assert chat.locator("img[src*='127.0.0.2']").count() == 0 and chat.locator("script").count() == 0
+    assert "<img" in chat.inner_text() or "<script>" in chat.inner_text()  # shown as typed
+    assert page.title() != "pwned"
+    assert all(url.startswith(server) or url.startswith(("data:", "blob:")) for url in requests), requests
+    page.close()
+
+
+def test_an_empty_question_says_what_to_type(page):
+    page.locator("#question textarea").fill("  ")
+    page.locator("#send").click()
+    page.wait_for_function("document.querySelector('#chat').innerText.includes('请输入一个问题')", timeout=20000)

@@ -120,3 +120,10 @@ def test_docs_lists_documents_with_their_tables_and_checks(hashing_index, tmp_pa
     assert "收入支出决算总表" in text.output and "表通过勾稽校验" in text.output
     missing = runner.invoke(app, ["docs", "--index", str(tmp_path / "none")], env=ENV)
     assert missing.exit_code != 0 and "error" in missing.output
+
+
+def test_a_terminal_answer_is_plain_text_and_json_keeps_the_markdown(hashing_index):
+    question = ["ask", "2023年度收入总计是多少？", "--index", str(hashing_index)]
+    terminal = runner.invoke(app, question, env=ENV)
+    record = json.loads(runner.invoke(app, [*question, "--json"], env=ENV).stdout)
+    assert "**" in record["answer"] and "**" not in terminal.stdout and "7,176.23" in terminal.stdout

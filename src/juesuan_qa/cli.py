@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -35,8 +36,13 @@ def _open(index: Path | None):
         _fail(str(error))
 
 
+def plain(text: str) -> str:
+    """An answer for a terminal: markdown's bold marks dropped (`--json` keeps the markdown)."""
+    return re.sub(r"\*\*(.+?)\*\*", r"\1", text)
+
+
 def _print_answer(record: dict) -> None:
-    typer.echo(record["answer"])
+    typer.echo(plain(record["answer"]))
     if record.get("confidence"):
         typer.echo(confidence_note(record["confidence"]))
     if record["citations"]:

@@ -27,7 +27,18 @@ EXAMPLES = [
 SYSTEM_FONTS = ["PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", "system-ui", "sans-serif"]
 MONO_FONTS = ["SFMono-Regular", "Menlo", "Consolas", "monospace"]
 ALL = "全部"
-STREAM_STEP = 12  # characters per streamed update: the answer appears as it is read
+# An answer appears as it is read, in this many updates whatever its length: each update resends the
+# whole chat, so streaming character by character costs the server more than answering does.
+STREAM_UPDATES = 6
+CONCURRENT_QUESTIONS = int(os.environ.get("JUESUAN_CONCURRENCY") or 8)  # questions answered side by side
+EMPTY_QUESTION = "请输入一个问题，例如：“2023年三公经费是多少？”“为什么收入比上年少了？”“哪个部门的三公经费最多？”"
+
+
+def inert(text: str) -> str:
+    """Text for the chat's markdown with no HTML in it: what a user types (and an answer that
+    repeats it) is shown as typed, never as a tag (<img src=…> would be fetched from its host).
+    `>` stays, so a quoted passage is still a markdown quote; no tag opens without `<`."""
+    return text.replace("&", "&amp;").replace("<", "&lt;")
 
 
 class ChatState:
@@ -83,13 +94,14 @@ def build(kb):
     def respond(question: str, history: list, department: str, year: str, kind: str):
         question = (question or "").strip()
         if not question:
-            yield history, "", "", None
+            yield [*history, {"role": "assistant", "content": EMPTY_QUESTION}], "", "", None
             return
         answer = state.kb.ask(question, state.scope(department, year, kind))
         record = answer.to_dict()
-        text = "\n\n".join(filter(None, [record["answer"], confidence_note(answer.confidence)]))
-        history = [*history, {"role": "user", "content": question}, {"role": "assistant", "content": ""}]
-        for end in range(STREAM_STEP, len(text) + STREAM_STEP, STREAM_STEP):
+        text = inert("\n\n".join(filter(None, [record["answer"], confidence_note(answer.confidence)])))
+        history = [*history, {"role": "user", "content": inert(question)}, {"role": "assistant", "content": ""}]
+        step = max(1, -(-len(text) // STREAM_UPDATES))
+        for end in range(step, len(text) + step, step):
             history[-1] = {"role": "assistant", "content": text[:end]}
             yield history, "", "", None
         yield history, "", sources_html(record, state.kb.table_facts), answer
@@ -187,6 +199,9 @@ def build(kb):
         run.click(batch, [questions], [batch_docx, batch_xlsx, batch_note])
         add.click(upload, [files], [upload_note, overview])
         check.click(audit, [audit_doc], [audit_report])
+    # a table answer is milliseconds and a passage answer tens of them: questions are answered side by
+    # side (each thread has its own store connection), not one visitor after another
+    demo.queue(default_concurrency_limit=CONCURRENT_QUESTIONS)
     return demo
 
 
