@@ -62,7 +62,7 @@ class ChatState:
                 if department in (ALL, d.department) and year in (ALL, str(d.year)) and kind in (ALL, d.kind)}
 
     def overview(self) -> str:
-        rows = [f"| {d.department} | {d.year} | {d.kind} | {d.doc_id} |" for d in self.kb.documents]
+        rows = [inert(f"| {d.department} | {d.year} | {d.kind} | {d.doc_id} |") for d in self.kb.documents]
         return "**索引中的公开文件**\n\n| 部门 | 年度 | 类别 | 文件 |\n|---|---|---|---|\n" + "\n".join(rows)
 
     def compare(self, item: str, department: str, year: str, kind: str) -> str:
@@ -127,7 +127,7 @@ def build(kb):
             summary = answer_batch(state.kb, Path(file), docx)
             answer_batch(state.kb, Path(file), xlsx)
         except ValueError as error:
-            return None, None, f"无法处理：{error}"
+            return None, None, inert(f"无法处理：{error}")
         return str(docx), str(xlsx), f"共{summary.total}条，其中需复核{summary.needs_review}条。"
 
     def audit(doc_id):
@@ -136,7 +136,7 @@ def build(kb):
         from juesuan_qa.audit import audit as run
         from juesuan_qa.audit import render_markdown
 
-        return render_markdown(run(state.kb, doc_id), state.kb.corpus.documents)
+        return inert(render_markdown(run(state.kb, doc_id), state.kb.corpus.documents))
 
     def upload(files):
         if not files:
@@ -146,7 +146,7 @@ def build(kb):
         report = KnowledgeBase.ingest([Path(f) for f in files], state.kb.settings.index_dir, settings=state.kb.settings)
         if report.ingested:
             state.reload()
-        return "```\n" + report.summary() + "\n```", state.overview()
+        return inert(report.summary()).replace("\n", "  \n"), state.overview()
 
     with gr.Blocks(title="决算公开问答 juesuan-qa", analytics_enabled=False) as demo:
         last = gr.State(None)
