@@ -23,6 +23,10 @@ from juesuan_qa.qa.router import ACROSS, Slots, department_aliases, find_orgs, n
 from juesuan_qa.records import Answer, Citation, Comparison, Document, Value
 from juesuan_qa.textutil import fold, format_amount
 
+# A ranking lists at most this many departments in its table (the rest are counted, not printed):
+# ten thousand rows are no answer a reader can use, nor a page a browser should draw.
+MAX_LISTED = 50
+
 _CHINESE_ORDINALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _TOP = re.compile(r"前([一二两三四五六七八九十]|\d{1,2})(?:个|名|位|家)?")
 _NTH = re.compile(r"(?:(?:排名?|位列)第|第(?=[一二两三四五六七八九十\d]{1,2}(?:位|名|多|高|大)))"
@@ -37,9 +41,6 @@ _OF_ALL = re.compile(r"占(?:各部门|所有部门|全部部门|各单位|所�
                      r"(?:的)?(?:比例|比重|份额|百分之几|百分比|多少)?")
 _SHARE = re.compile(r"占|比重|份额|比例")
 _EXECUTION = re.compile(r"执行率|完成率|执行情况|执行了多少|完成了多少")
-# A ranking lists at most this many departments in its table (the rest are counted, not printed):
-# ten thousand rows are no answer a reader can use, nor a page a browser should draw.
-MAX_LISTED = 50
 _COMPARE = re.compile(r"谁|哪个|哪家|比较|对比|相比|差|倍|多多少|少多少|更多|更少|更高|更低|高于|低于|多出|哪个多|哪个高")
 
 
