@@ -19,16 +19,19 @@ install: $(STAMP)
 model: install
 	$(CLI) prepare-model
 
-# an index built by another version of the tool is rebuilt from the whole corpus, never patched
+# an index built by another version of the tool is rebuilt from the whole corpus, never patched;
+# exit status 2 means some files were skipped (each said why) and the rest are in the index
 index: model
-	$(CLI) ingest $(CORPUS) || $(CLI) ingest --rebuild $(CORPUS)
+	$(CLI) ingest $(CORPUS) || [ $$? -eq 2 ] || $(CLI) ingest --rebuild $(CORPUS)
 
 run: index
 	$(CLI) serve
 
-# The browser test drives Debian's chromium (Playwright's own browser download fails offline).
+# The browser test drives Debian's chromium (Playwright's own browser download fails offline), and
+# asserts Chinese renders with real glyphs: the page uses system fonts, and fonts-noto-cjk gives them.
 browser:
 	command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	fc-list :lang=zh | grep -q . || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk)
 
 # The server backend's tests start PostgreSQL (Debian's package) and `chroma run` on 127.0.0.1 themselves.
 servers:

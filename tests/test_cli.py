@@ -36,12 +36,14 @@ def test_ask_jsonl_reads_stdin_in_order(hashing_index):
     assert records[2]["abstained"] is True
 
 
-def test_ingest_reports_and_fails_only_when_nothing_ingests(tmp_path, corpus_copy):
+def test_ingest_exit_status_says_whether_anything_was_skipped(tmp_path, corpus_copy):
+    clean = runner.invoke(app, ["ingest", str(corpus_copy), "--index", str(tmp_path / "i")], env=ENV)
+    assert clean.exit_code == 0, clean.output
     (corpus_copy / "broken.md").write_text("", encoding="utf-8")
-    result = runner.invoke(app, ["ingest", str(corpus_copy), "--index", str(tmp_path / "i")], env=ENV)
-    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["ingest", str(corpus_copy), "--index", str(tmp_path / "j")], env=ENV)
+    assert result.exit_code == 2, result.output
     assert "ingested 1" in result.output and "broken.md: empty file" in result.output
-    bad = runner.invoke(app, ["ingest", str(corpus_copy / "broken.md"), "--index", str(tmp_path / "j")], env=ENV)
+    bad = runner.invoke(app, ["ingest", str(corpus_copy / "broken.md"), "--index", str(tmp_path / "k")], env=ENV)
     assert bad.exit_code == 1
 
 

@@ -155,7 +155,7 @@ def test_index_records_its_model(tmp_path, corpus_copy):
         KnowledgeBase.open(index, settings=other)
 
 
-BAD = Path(__file__).parent / "fixtures" / "bad"  # copies of ../shared/samples/bad
+BAD = Path(__file__).parent / "fixtures" / "bad"  # ../shared/samples/bad, and a password-protected and a 0-page PDF
 
 
 def test_bad_pdfs_are_refused_with_one_line_each_and_the_batch_goes_on(tmp_path, corpus_copy):
@@ -168,6 +168,26 @@ def test_bad_pdfs_are_refused_with_one_line_each_and_the_batch_goes_on(tmp_path,
     assert "empty" in reasons["empty.pdf"]
     assert "truncated" in reasons["truncated-half.pdf"] or "damaged" in reasons["truncated-half.pdf"]
     assert "no text layer" in reasons["scanned-no-text-layer.pdf"]
+    assert "password-protected" in reasons["password-protected.pdf"]
+    assert "no pages" in reasons["zero-pages.pdf"]
+    assert all("\n" not in reason and name in reason for name, reason in reasons.items())
+
+
+def test_paths_that_are_not_readable_files_are_one_line_each(tmp_path, corpus_copy, monkeypatch):
+    import juesuan_qa.kb as kb
+
+    (corpus_copy / "folder.pdf").mkdir()  # a folder named like a file
+    (corpus_copy / "gone.pdf").symlink_to(tmp_path / "nowhere.pdf")
+    (corpus_copy / "huge.md").write_text(SEED.read_text(encoding="utf-8") + "。" * 400_000, encoding="utf-8")
+    (tmp_path / "empty-folder").mkdir()
+    monkeypatch.setattr(kb, "MAX_FILE_MB", 1.0)
+    report = ingest([corpus_copy, tmp_path / "empty-folder"], tmp_path / "index")
+    assert report.ingested == [str(corpus_copy / SEED.name)]
+    reasons = {Path(path).name: reason for path, reason in report.skipped}
+    assert "a folder, not a file" in reasons["folder.pdf"]
+    assert "does not exist" in reasons["gone.pdf"]
+    assert "larger than a disclosure" in reasons["huge.md"]
+    assert "no files" in reasons["empty-folder"]
     assert all("\n" not in reason and name in reason for name, reason in reasons.items())
 
 

@@ -56,7 +56,10 @@ def _print_answer(record: dict) -> None:
 @app.command()
 def ingest(paths: Annotated[list[Path], typer.Argument(help="files or folders")], index: IndexOption = None,
            rebuild: Annotated[bool, typer.Option(help="rebuild from nothing instead of updating")] = False) -> None:
-    """Read disclosures into the index; broken files are reported and skipped."""
+    """Read disclosures into the index; broken files are reported and skipped.
+
+    Exit status: 0 every file was read, 2 some were skipped (the rest are in the index), 1 none could be used.
+    """
     from juesuan_qa.kb import KnowledgeBase
     from juesuan_qa.store.embedding import ModelMissing
 
@@ -73,6 +76,8 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="files or folders")]
     typer.echo(report.summary())
     if not report.ok:
         raise typer.Exit(1)
+    if report.skipped:  # the rest is in the index; a script can still tell that something was left out
+        raise typer.Exit(2)
 
 
 @app.command()

@@ -67,23 +67,54 @@ def _domain_terms() -> None:
     add_terms(t.target for t in load_synonyms() if t.target)
 
 
+# A disclosure is a few megabytes (the 100 documents measured: 2.2 MB at most); a file far larger
+# is not one, and reading it would hold the whole ingest.
+MAX_FILE_MB = float(os.environ.get("JUESUAN_MAX_FILE_MB") or 100)
+
+
 def expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """The files to read, and a one-line reason for every path that is not one."""
     files: list[Path] = []
     skipped: list[tuple[str, str]] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
+            before = len(files) + len(skipped)
             for child in sorted(path.rglob("*")):
-                if child.is_file() and not child.name.startswith("."):
-                    if supported(child):
-                        files.append(child)
-                    else:
-                        skipped.append((str(child), f"{child.name}: unsupported format {child.suffix or '(none)'}"))
-        elif path.is_file():
-            files.append(path)
+                if child.name.startswith(".") or (child.is_dir() and not supported(child)):
+                    continue
+                reason = unusable(child)
+                if reason:
+                    skipped.append((str(child), reason))
+                elif supported(child):
+                    files.append(child)
+                else:
+                    skipped.append((str(child), f"{child.name}: unsupported format {child.suffix or '(none)'}"))
+            if len(files) + len(skipped) == before:
+                skipped.append((str(path), f"{path}: a folder with no files in it"))
+        elif path.exists() or path.is_symlink():
+            reason = unusable(path)
+            if reason:
+                skipped.append((str(path), reason))
+            else:
+                files.append(path)
         else:
             skipped.append((str(path), f"{path}: no such file or folder"))
     return files, skipped
+
+
+def unusable(path: Path) -> str | None:
+    """Why a path found by name cannot be read as a file, or None."""
+    if path.is_symlink() and not path.exists():
+        return f"{path.name}: a link to a file that does not exist"
+    if path.is_dir():
+        return f"{path.name}: a folder, not a file (its files are read as a folder's)"
+    if not path.is_file():
+        return f"{path.name}: not a regular file"
+    size = path.stat().st_size / 1e6
+    if size > MAX_FILE_MB:
+        return f"{path.name}: {size:.0f} MB, larger than a disclosure ({MAX_FILE_MB:.0f} MB, JUESUAN_MAX_FILE_MB)"
+    return None
 
 
 # Bumped when the readers change what they extract: an index read by other readers is re-read
@@ -154,6 +185,23 @@ class KnowledgeBase:
     def table_facts(self, doc_id: str, table: str, title: str) -> list:
         """Every fact of one printed table, in print order (for showing a cited cell in its table)."""
         return [f for f in self.corpus.facts_in({doc_id}) if f.table == table and f.title == title]
+
+    def source_file(self, doc_id: str, name: str = "") -> Path:
+        """The file a document was read from (`name`: which, for a disclosure of several files), as
+        long as it is the file that was ingested; a reader checking a citation must see those bytes."""
+        files = self.store.tables.files_of(doc_id)
+        chosen = [(s, d) for s, d in files if not name or Path(s).name == name] if files else []
+        if len(chosen) != 1:
+            raise LookupError(f"{doc_id}: no file {name!r} in the index")
+        source, digest = chosen[0]
+        path = Path(source)
+        try:
+            same = hashlib.sha256(path.read_bytes()).hexdigest() == digest
+        except OSError as error:
+            raise LookupError(f"{path.name}: cannot be read ({error.strerror})") from error
+        if not same:
+            raise LookupError(f"{path.name}: changed since it was ingested")
+        return path
 
     # ---- writing ----
 

@@ -49,7 +49,6 @@ def read_pdf(path: Path, engine: str | None = None) -> list[Block]:
     """`engine`: where characters and ruling paths come from, "pdfium" (the default, ten times
     faster) or "pdfminer" (pdfplumber's own); the tables and text lines are pdfplumber's either way."""
     import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError
 
     engine = engine or os.environ.get("JUESUAN_PDF_ENGINE") or "pdfium"
     head = path.read_bytes()[:1024]
@@ -75,11 +74,19 @@ def read_pdf(path: Path, engine: str | None = None) -> list[Block]:
                     pages.close()
     except PdfError:
         raise
-    except (PDFSyntaxError, Exception) as error:  # pdfminer raises many types on a damaged file
+    except Exception as error:  # pdfminer raises many types on a damaged file
+        if _password_protected(error):
+            raise PdfError(f"{path.name}: password-protected PDF; save an unprotected copy to ingest it") from error
         raise PdfError(f"{path.name}: damaged or truncated PDF ({type(error).__name__})") from error
     if not any(b.text or b.rows for b in blocks):
         raise PdfError(f"{path.name}: no text layer (a scanned image?); OCR it first")
     return _drop_running_heads(blocks)
+
+
+def _password_protected(error: Exception) -> bool:
+    """pdfplumber wraps pdfminer's PDFPasswordIncorrect; PDFium says "Incorrect password"."""
+    causes = [error, *getattr(error, "args", ())]
+    return any(type(c).__name__ == "PDFPasswordIncorrect" or "password" in str(c).lower() for c in causes)
 
 
 def _pdfium_pages(path: Path):
