@@ -233,3 +233,14 @@ def test_a_departments_share_of_all_departments():
     answer = ask(_two_departments(), "甲市审计局2026年的三公经费占各部门合计的比例是多少？")
     assert answer.values[0].unit == "%" and answer.values[0].value == pytest.approx(32.87)
     assert "35.10万元 ÷ (44.10万元 + 35.10万元 + 27.60万元 = 106.80万元)" in answer.answer
+
+
+def test_a_figure_asked_in_another_money_unit_is_shown_in_both_with_the_conversion():
+    facts = [Fact("支出总表", "支出总表", "", "合计", "", "基本支出", 25741666.44, "元", False,
+                  Locator(DOC, "支出总表", "支出总表", page=1, quote="合计\t25741666.44"), status="verified")]
+    corpus = _corpus(facts)
+    asked = ask(corpus, f"{DEPARTMENT}2026年基本支出是多少万元？")
+    assert asked.values[0].value == 25741666.44 and asked.values[0].unit == "元"  # the figure as printed comes first
+    assert "25,741,666.44元 ÷ 10,000 ≈ 2,574.17万元" in asked.answer
+    plain = ask(corpus, f"{DEPARTMENT}2026年基本支出是多少？")
+    assert "÷" not in plain.answer

@@ -28,15 +28,19 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def serve(kb):
+    """The app as `juesuan-qa serve` runs it (the chat and the original pages), in a thread."""
+    from juesuan_qa.web import app
+    from juesuan_qa.webserver import start
+
+    return start(app(kb), "127.0.0.1", free_port())
+
+
 @pytest.fixture(scope="module")
 def server(kb):
-    from juesuan_qa.web import CSS, build
-
-    port = free_port()
-    demo = build(kb)
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, css=CSS, quiet=True)
-    yield f"http://127.0.0.1:{port}/"
-    demo.close()
+    running = serve(kb)
+    yield running.url
+    running.stop()
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +56,7 @@ def browser():
 
 
 def _open(browser, url: str):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")  # a reader in China
     page.goto(url, wait_until="load")
     page.locator("#question textarea").wait_for(timeout=30000)
     return page
@@ -66,9 +70,12 @@ def page(server, browser):
 
 
 def ask(page, question: str) -> None:
+    """Ask, and wait for this answer's sources (not the previous answer's, still on the page)."""
+    before = page.locator("#sources").inner_html()
     page.locator("#question textarea").fill(question)
     page.locator("#send").click()
-    page.locator("#sources .src").first.wait_for(timeout=20000)
+    page.wait_for_function("""before => { const s = document.querySelector('#sources');
+        return s.innerHTML !== before && s.querySelector('.src') !== null; }""", arg=before, timeout=20000)
 
 
 def test_asks_and_shows_the_answer_with_its_sources(page):
@@ -108,15 +115,11 @@ def test_exports_the_answer_as_a_word_draft(page):
 @pytest.fixture(scope="module")
 def corpus_page(corpus_kb, browser):
     """The chat over the whole shipped corpus, for questions across departments."""
-    from juesuan_qa.web import CSS, build
-
-    port = free_port()
-    demo = build(corpus_kb)
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, css=CSS, quiet=True)
-    page = _open(browser, f"http://127.0.0.1:{port}/")
+    running = serve(corpus_kb)
+    page = _open(browser, running.url)
     yield page
     page.close()
-    demo.close()
+    running.stop()
 
 
 def test_a_question_across_departments_shows_a_table_and_a_chart(corpus_page):
@@ -134,8 +137,73 @@ def test_the_overview_compares_one_item_across_departments(corpus_page):
     corpus_page.get_by_role("tab", name="概览与图表").click()
     corpus_page.locator("#compare-item input").click()
     corpus_page.get_by_role("option", name="三公经费", exact=True).click()
-    corpus_page.locator("#comparison .cmp .bars a").first.wait_for(timeout=20000)
+    corpus_page.locator("#comparison .cmp .bars .b").first.wait_for(timeout=20000)
     assert corpus_page.locator("#comparison .cmp table tr").count() >= 3
+    assert "第" in corpus_page.locator("#comparison .cmp table").inner_text()  # where each figure is printed
+
+
+def test_the_overview_follows_the_filters_and_names_departments(corpus_page):
+    corpus_page.get_by_role("tab", name="概览与图表").click()
+    charts = corpus_page.locator("#charts")
+    charts.locator(".cmp").first.wait_for(timeout=20000)  # 全部: the departments compared, not one of them
+    assert charts.locator(".cmp").first.locator("tr").count() >= 4
+    overview = corpus_page.locator("#overview").inner_text()
+    assert "上海市普陀区司法局" in overview and "putuo-sifaju" not in overview  # names, never file names
+    corpus_page.locator("#filter-department input").click()
+    corpus_page.get_by_role("option", name="上海市普陀区司法局", exact=True).click()
+    corpus_page.wait_for_function("document.querySelector('#charts h4')?.innerText.includes('上海市普陀区司法局')",
+                                  timeout=20000)
+    corpus_page.wait_for_function("document.querySelector('#overview').innerText.includes('（1份）')", timeout=20000)
+    corpus_page.locator("#filter-department input").click()
+    corpus_page.get_by_role("option", name="全部", exact=True).click()
+
+
+def test_the_source_panel_opens_at_the_cited_cell_under_a_fixed_header(corpus_page):
+    corpus_page.get_by_role("tab", name="来源").click()
+    ask(corpus_page, "上海市普陀区司法局2026年住房公积金是多少？")
+    box = corpus_page.locator("#sources .tbox:has(td.hit)").first
+    hit = box.locator("td.hit").first
+    corpus_page.wait_for_function("document.querySelector('#sources .tbox:has(td.hit)')?.scrollTop > 0", timeout=10000)
+    inside = box.evaluate("""b => { const h = b.querySelector('td.hit').getBoundingClientRect(),
+        r = b.getBoundingClientRect(); return h.top >= r.top && h.bottom <= r.bottom; }""")
+    assert inside, "the cited cell is scrolled into its box"
+    header = box.evaluate("b => b.querySelector('th').getBoundingClientRect().top - b.getBoundingClientRect().top")
+    assert abs(header) <= 2, "the header row stays at the top of the scrolled box"
+    assert hit.inner_text().strip()
+    corpus_page.locator("#sources").screenshot(path=str(SHOTS / "source-table-pdf.png"))
+
+
+def test_a_citation_opens_the_printed_page_with_the_figure_marked(corpus_page, browser):
+    ask(corpus_page, "上海市普陀区司法局2026年基本支出是多少？")
+    link = corpus_page.locator("#sources a.orig").first
+    href = link.get_attribute("href")
+    assert "/original/putuo-sifaju-2026-yusuan/page/" in href and link.get_attribute("target") == "_blank"
+    original = browser.new_page(viewport={"width": 1200, "height": 900})
+    response = original.goto(corpus_page.url.rstrip("/") + href)
+    assert response.status == 200 and response.headers["x-marked"] == "1"
+    assert "红框标出" in original.locator("body").inner_text()
+    original.locator("img").wait_for()
+    assert original.evaluate("document.querySelector('img').naturalWidth") > 500
+    pdf = original.locator("a").first.get_attribute("href")
+    assert "/pdf" in pdf and "#page=" in pdf
+    original.screenshot(path=str(SHOTS / "original-page.png"), full_page=True)
+    original.close()
+
+
+def test_chinese_renders_with_real_glyphs_not_boxes(page):
+    """On a machine without a CJK font every character is drawn as the same box (tofu): 决算 is
+    two full-width glyphs here, and 决, 算 and a character no font has are three different drawings."""
+    width, drawings = page.evaluate("""() => {
+        const font = getComputedStyle(document.querySelector('#chat')).fontFamily;
+        const canvas = document.createElement('canvas'); canvas.width = canvas.height = 48;
+        const ctx = canvas.getContext('2d', {willReadFrequently: true});
+        ctx.font = '40px ' + font;
+        const draw = c => { ctx.clearRect(0, 0, 48, 48); ctx.fillText(c, 4, 40);
+                            return Array.from(ctx.getImageData(0, 0, 48, 48).data).join(','); };
+        return [ctx.measureText('决算').width, [draw('决'), draw('算'), draw('\\u{10FFFD}')]]; }""")
+    jue, suan, tofu = drawings
+    assert abs(width - 80) < 4, f"决算 is {width:.1f}px wide at 40px: not two CJK glyphs (install fonts-noto-cjk)"
+    assert jue != suan and jue != tofu and suan != tofu, "Chinese is drawn as boxes: install fonts-noto-cjk"
 
 
 @pytest.mark.parametrize("typed", ["<img src=http://127.0.0.2/x.png onerror=alert(1)>三公经费是多少",

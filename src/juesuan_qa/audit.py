@@ -87,7 +87,36 @@ def audit(kb: KnowledgeBase, doc_id: str | None = None) -> dict[str, list[Findin
     if doc_id is not None and doc_id not in corpus.documents:
         raise ValueError(f"unknown document {doc_id!r}; known: {', '.join(corpus.documents)}")
     ids = [doc_id] if doc_id else list(corpus.documents)
-    return {d: audit_document(corpus.facts_in({d}), corpus.figures_in({d})) for d in ids}
+    results = {}
+    for d in ids:
+        findings = audit_document(corpus.facts_in({d}), corpus.figures_in({d}))
+        texts = [row.passage.text for row in kb.store.tables.passages([d])] \
+            if any(isinstance(s, TextFigure) for f in findings for s in f.sources) else []
+        results[d] = [whole_sentences(f, texts) for f in findings]
+    return results
+
+
+_SENTENCE_END = re.compile(r"[。！？!?]")
+
+
+def whole_sentence(clause: str, texts: list[str]) -> str:
+    """The sentence a clause stands in: a figure's `sentence` is cut at ；, so that each clause
+    states one figure, but a reviewer is shown what the document says, from 。 to 。."""
+    for text in texts:
+        start = text.find(clause)
+        if start < 0:
+            continue
+        before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
+        after = _SENTENCE_END.search(text, start + len(clause.rstrip("。！？!?")))
+        return text[before[-1] if before else 0:after.end() if after else len(text)].strip()
+    return clause
+
+
+def whole_sentences(finding: Finding, texts: list[str]) -> Finding:
+    if not texts:
+        return finding
+    return replace(finding, sources=tuple(replace(s, sentence=whole_sentence(s.sentence, texts))
+                                          if isinstance(s, TextFigure) else s for s in finding.sources))
 
 
 # ---- prose against tables ----
@@ -360,7 +389,7 @@ def _cited(citation: Citation) -> str:
     where = " · ".join(x for x in (citation.table, citation.section if citation.section != citation.table else "",
                                    citation.row and f"行“{citation.row}”", citation.column and f"列“{citation.column}”",
                                    place_of(asdict(citation))) if x)
-    return f"{where}：“{citation.quote.strip()[:160]}”"
+    return f"{where}：“{citation.quote.strip()}”"
 
 
 def _summary(c: dict[str, int]) -> str:

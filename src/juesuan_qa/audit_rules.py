@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from juesuan_qa.domain.units import FIGURE, parse_figure
 from juesuan_qa.domain.vocabulary import GRAND_ROWS, SIDE_TOTALS, TOTAL_COLUMNS
 from juesuan_qa.ingest.projects import SHEET_TABLE
 from juesuan_qa.records import Fact, TextFigure
@@ -90,10 +91,31 @@ def show(value: float, decimals: list[int], unit: str) -> str:
     return f"{value:,.{places}f}{unit}"
 
 
+_CLAUSE_END = re.compile(r"(?<!\d)[，,](?!\d)|[，；;：:。、]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def stated_as(figure: TextFigure) -> str:
+    """The words of its sentence that state a prose figure, from a clause's start to the figure
+    (“比2025年年初预算数28479.84万元增加1476.73万元”, “一般公共服务支出（类）2106.66万元，占71.73%”):
+    whole clauses, never a cut fragment; a clause too short to say what it states (占71.73%) takes
+    the clause before it too."""
+    sentence, before = figure.sentence, _CJK.findall(figure.context.split("|")[0])[-3:]
+    for match in FIGURE.finditer(sentence):
+        if parse_figure(match) != (figure.value, figure.unit) or _CJK.findall(sentence[:match.start()])[-3:] != before:
+            continue
+        starts = [0, *(m.end() for m in _CLAUSE_END.finditer(sentence, 0, match.start()))]
+        start = starts.pop()
+        while starts and len(_CJK.findall(sentence[start:match.start()])) < 4:
+            start = starts.pop()
+        return sentence[start:match.end()].strip()
+    return figure.context.split("|")[0].strip()
+
+
 def name(item: Fact | TextFigure) -> str:
     """A figure named the way a reader finds it: table, row, column (or the prose section)."""
     if isinstance(item, TextFigure):
-        return f"文字说明“{item.loc.section}”所述“{item.context.split('|')[0][-20:]}”"
+        return f"文字说明“{item.loc.section}”所述“{stated_as(item)}”"
     code = f"{item.loc.table} " if item.loc.table and item.loc.table != item.title else ""
     row = f"{item.part}·{item.row}" if item.part and item.part not in item.row else item.row
     subject = f"（{item.code}）" if item.code else ""

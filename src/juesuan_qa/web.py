@@ -27,11 +27,20 @@ EXAMPLES = [
 SYSTEM_FONTS = ["PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", "system-ui", "sans-serif"]
 MONO_FONTS = ["SFMono-Regular", "Menlo", "Consolas", "monospace"]
 ALL = "全部"
+OVERVIEW_ITEMS = ("收支总计", "三公经费")  # compared across the documents in the filters
 # An answer appears as it is read, in this many updates whatever its length: each update resends the
 # whole chat, so streaming character by character costs the server more than answering does.
 STREAM_UPDATES = 6
 CONCURRENT_QUESTIONS = int(os.environ.get("JUESUAN_CONCURRENCY") or 8)  # questions answered side by side
 EMPTY_QUESTION = "请输入一个问题，例如：“2023年三公经费是多少？”“为什么收入比上年少了？”“哪个部门的三公经费最多？”"
+
+
+# the source panel opens at the cited cell: each table's scroll box is scrolled to its cited row
+SCROLL_TO_CITED = """() => { for (const box of document.querySelectorAll('#sources .tbox')) {
+  const hit = box.querySelector('td.hit') || box.querySelector('td.row'); if (!hit) continue;
+  const row = hit.closest('tr'), head = box.querySelector('tr');
+  box.scrollTop = row.offsetTop - head.offsetHeight - (box.clientHeight - head.offsetHeight) / 3;
+  box.scrollLeft = Math.max(0, hit.offsetLeft - box.clientWidth / 2); } }"""
 
 
 def inert(text: str) -> str:
@@ -61,9 +70,19 @@ class ChatState:
         return {d.doc_id for d in self.kb.documents
                 if department in (ALL, d.department) and year in (ALL, str(d.year)) and kind in (ALL, d.kind)}
 
-    def overview(self) -> str:
-        rows = [inert(f"| {d.department} | {d.year} | {d.kind} | {d.doc_id} |") for d in self.kb.documents]
-        return "**索引中的公开文件**\n\n| 部门 | 年度 | 类别 | 文件 |\n|---|---|---|---|\n" + "\n".join(rows)
+    def in_scope(self, department: str, year: str, kind: str) -> list:
+        scope = self.scope(department, year, kind)
+        return [d for d in self.kb.documents if scope is None or d.doc_id in scope]
+
+    def documents(self) -> list[tuple[str, str]]:
+        """(what a reader calls a document, its doc_id) for a dropdown: never the file name."""
+        return sorted((f"{d.department} {d.year}年度{d.kind}", d.doc_id) for d in self.kb.documents)
+
+    def overview(self, department: str = ALL, year: str = ALL, kind: str = ALL) -> str:
+        docs = sorted(self.in_scope(department, year, kind), key=lambda d: (d.department, -(d.year or 0), d.kind))
+        rows = [inert(f"| {d.department} | {d.year} | {d.kind} | {d.title} |") for d in docs]
+        return (f"**索引中的公开文件（{len(docs)}份）**\n\n| 部门 | 年度 | 类别 | 标题 |\n|---|---|---|---|\n"
+                + "\n".join(rows))
 
     def compare(self, item: str, department: str, year: str, kind: str) -> str:
         """One item across the departments and years in the filters: the same answer the chat
@@ -72,17 +91,20 @@ class ChatState:
             return ""
         answer = self.kb.ask(f"各部门的{item}分别是多少？", self.scope(department, year, kind))
         record = answer.to_dict()
-        return comparison_html(record) or f"<p>{html.escape(record['answer'])}</p>"
+        return comparison_html(record, f"各部门{item}", anchors=False) or f"<p>{html.escape(record['answer'])}</p>"
 
     def charts(self, department: str, year: str, kind: str) -> str:
-        scope = self.scope(department, year, kind)
-        docs = [d for d in self.kb.documents if scope is None or d.doc_id in scope]
+        """One document in the filters: its own charts. Several: the headline items compared
+        across them, each bar from its cited cell."""
+        docs = self.in_scope(department, year, kind)
         if not docs:
             return "<p>（所选范围内没有公开文件）</p>"
+        if len(docs) > 1:
+            return "\n".join(self.compare(item, department, year, kind) for item in OVERVIEW_ITEMS)
         doc = docs[0]
         facts = self.kb.corpus.facts_in({doc.doc_id})
         projects = self.kb.corpus.projects_in({doc.doc_id})
-        return f"<h4>{doc.department} {doc.year}年度{doc.kind}</h4>" + charts_html(facts, projects)
+        return f"<h4>{html.escape(doc.department)} {doc.year}年度{doc.kind}</h4>" + charts_html(facts, projects)
 
 
 def build(kb):
@@ -94,7 +116,7 @@ def build(kb):
     def respond(question: str, history: list, department: str, year: str, kind: str):
         question = (question or "").strip()
         if not question:
-            yield [*history, {"role": "assistant", "content": EMPTY_QUESTION}], "", "", None
+            yield [*history, {"role": "assistant", "content": EMPTY_QUESTION}], "", "", None, None
             return
         answer = state.kb.ask(question, state.scope(department, year, kind))
         record = answer.to_dict()
@@ -103,8 +125,8 @@ def build(kb):
         step = max(1, -(-len(text) // STREAM_UPDATES))
         for end in range(step, len(text) + step, step):
             history[-1] = {"role": "assistant", "content": text[:end]}
-            yield history, "", "", None
-        yield history, "", sources_html(record, state.kb.table_facts), answer
+            yield history, "", "", None, None  # an earlier answer's draft is not this one's
+        yield history, "", sources_html(record, state.kb.table_facts), answer, None
 
     def export(answer):
         """The last answer as a Word draft reply, with its sources and any review flag."""
@@ -140,13 +162,16 @@ def build(kb):
 
     def upload(files):
         if not files:
-            return "请选择文件。", state.overview()
+            return "请选择文件。", state.overview(), gr.update(), gr.update(), gr.update(), gr.update()
         from juesuan_qa.kb import KnowledgeBase
+        from juesuan_qa.messages import report_in_chinese
 
         report = KnowledgeBase.ingest([Path(f) for f in files], state.kb.settings.index_dir, settings=state.kb.settings)
         if report.ingested:
             state.reload()
-        return inert(report.summary()).replace("\n", "  \n"), state.overview()
+        departments, years, kinds = state.choices()
+        return (inert(report_in_chinese(report)), state.overview(), gr.update(choices=departments),
+                gr.update(choices=years), gr.update(choices=kinds), gr.update(choices=state.documents()))
 
     with gr.Blocks(title="决算公开问答 juesuan-qa", analytics_enabled=False) as demo:
         last = gr.State(None)
@@ -163,7 +188,7 @@ def build(kb):
                     send = gr.Button("提问", variant="primary", elem_id="send")
                     save = gr.Button("导出这条回答为Word草稿", elem_id="export")
                 draft = gr.File(label="答复草稿", elem_id="draft")
-                gr.Examples(EXAMPLES, inputs=box)
+                gr.Examples(EXAMPLES, inputs=box, label="示例问题")
             with gr.Column(scale=2):
                 with gr.Tab("来源"):
                     sources = gr.HTML(elem_id="sources")
@@ -171,8 +196,8 @@ def build(kb):
                     item = gr.Dropdown(list(COMPARABLE_ITEMS), value=None, label="对比一项（按上方筛选的部门、年度、类别）",
                                        elem_id="compare-item")
                     comparison = gr.HTML(elem_id="comparison")
-                    overview = gr.Markdown(state.overview())
-                    charts = gr.HTML(state.charts(ALL, ALL, ALL), elem_id="charts")
+                    charts = gr.HTML(elem_id="charts")
+                    overview = gr.Markdown(elem_id="overview")
                 with gr.Tab("批量答复"):
                     questions = gr.File(label="问题清单（.xlsx / .csv，一行一问）", file_types=[".xlsx", ".csv"])
                     run = gr.Button("生成答复草稿")
@@ -180,7 +205,7 @@ def build(kb):
                     batch_docx = gr.File(label="Word 草稿")
                     batch_xlsx = gr.File(label="Excel 草稿")
                 with gr.Tab("一致性检查"):
-                    audit_doc = gr.Dropdown([d.doc_id for d in state.kb.documents], label="公开文件", elem_id="audit-doc")
+                    audit_doc = gr.Dropdown(state.documents(), label="公开文件", elem_id="audit-doc")
                     check = gr.Button("检查勾稽关系")
                     audit_report = gr.Markdown(elem_id="audit-report")
                 with gr.Tab("上传公开文件"):
@@ -189,15 +214,19 @@ def build(kb):
                     add = gr.Button("校验并加入索引")
                     upload_note = gr.Markdown()
         ask_inputs = [box, chat, department, year, kind]
-        send.click(respond, ask_inputs, [chat, box, sources, last])
-        box.submit(respond, ask_inputs, [chat, box, sources, last])
+        for trigger in (send.click, box.submit):
+            trigger(respond, ask_inputs, [chat, box, sources, last, draft]).then(None, js=SCROLL_TO_CITED)
         save.click(export, [last], [draft])
         for control in (department, year, kind):
             control.change(state.charts, [department, year, kind], [charts])
+            control.change(state.overview, [department, year, kind], [overview])
         for control in (item, department, year, kind):
             control.change(state.compare, [item, department, year, kind], [comparison])
         run.click(batch, [questions], [batch_docx, batch_xlsx, batch_note])
-        add.click(upload, [files], [upload_note, overview])
+        # filled when a page opens, not when the app is built: a reload shows what an ingest added
+        demo.load(state.charts, [department, year, kind], [charts])
+        demo.load(state.overview, [department, year, kind], [overview])
+        add.click(upload, [files], [upload_note, overview, department, year, kind, audit_doc])
         check.click(audit, [audit_doc], [audit_report])
     # a table answer is milliseconds and a passage answer tens of them: questions are answered side by
     # side (each thread has its own store connection), not one visitor after another
@@ -205,13 +234,22 @@ def build(kb):
     return demo
 
 
-def launch(kb, host: str = "127.0.0.1", port: int = 7860) -> None:
+def app(kb):
+    """The chat and the original pages its citations open, as one FastAPI app."""
     import gradio as gr
 
-    kb.warm_in_background()
+    from juesuan_qa.webserver import make_app
+
     theme = gr.themes.Soft(font=SYSTEM_FONTS, font_mono=MONO_FONTS)
     auth = None
     if os.environ.get("JUESUAN_PASSWORD"):
         auth = (os.environ.get("JUESUAN_USER", "juesuan"), os.environ["JUESUAN_PASSWORD"])
-    build(kb).launch(server_name=host, server_port=port, theme=theme, css=CSS, auth=auth,
-                     share=False, show_error=True)
+    return make_app(kb, build(kb), auth=auth, theme=theme, css=CSS)
+
+
+def launch(kb, host: str = "127.0.0.1", port: int = 7860) -> None:
+    import uvicorn
+
+    kb.warm_in_background()
+    print(f"* 决算公开问答: http://{host}:{port}/", flush=True)
+    uvicorn.run(app(kb), host=host, port=port, log_level="warning")

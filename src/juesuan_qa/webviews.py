@@ -11,16 +11,20 @@ import re
 
 from juesuan_qa.domain.vocabulary import GRAND_ROWS
 from juesuan_qa.ingest.tables import default_column
+from juesuan_qa.original import Mark, original_link
 from juesuan_qa.qa.compose import place_of
 from juesuan_qa.records import Fact, Project
-from juesuan_qa.textutil import format_amount, norm_label
+from juesuan_qa.textutil import format_amount, norm_label, parse_number
 
-MAX_ROWS = 40  # a cited table is shown around its cited row, not whole 300-row tables
+MAX_ROWS = 200  # a cited table is shown around its cited row; a 1,000-row 明细表 would stall the page
 CSS = """
 .src{margin:0 0 12px 0;padding:8px;border:1px solid #ddd;border-radius:6px}
-.src table{border-collapse:collapse;font-size:12px;margin-top:6px}
-.src td,.src th{border:1px solid #ccc;padding:2px 6px;text-align:right}
-.src td:first-child,.src th:first-child{text-align:left}
+.src .tbox{max-height:320px;overflow:auto;margin-top:6px;border:1px solid #ccc}
+.src table{border-collapse:separate;border-spacing:0;font-size:12px}
+.src td,.src th{border-right:1px solid #ccc;border-bottom:1px solid #ccc;padding:2px 6px;text-align:right;white-space:nowrap}
+.src th{position:sticky;top:0;background:#eef1f5;z-index:1}
+.src td:first-child,.src th:first-child{text-align:left;white-space:normal;min-width:9em}
+.src .orig{margin-left:6px}
 .src .hit{background:#ffe066;font-weight:bold}
 .src .row{background:#fff8d6}
 .quote{white-space:pre-wrap;font-size:13px;background:#f6f6f0;padding:6px;border-radius:4px}
@@ -31,9 +35,10 @@ CSS = """
 """
 
 
-def comparison_html(record: dict) -> str:
-    """An answer over many departments as a table and a bar chart; each bar and row links to
-    its source below (#source-N)."""
+def comparison_html(record: dict, title: str = "各部门对比", anchors: bool = True) -> str:
+    """An answer over many departments as a table and a bar chart. With `anchors` (the chat, whose
+    source panel lists the citations below) each bar and row links to its source (#source-N);
+    without, each row says where its figure is printed."""
     rows = record.get("comparison") or []
     if not rows:
         return ""
@@ -42,15 +47,18 @@ def comparison_html(record: dict) -> str:
     lines = ["<table><tr><th>部门</th><th>年度</th><th>类型</th><th>数字</th><th>来源</th></tr>"]
     bars = []
     for r in rows:
-        link = f"<a href='#source-{r['citation']}'>[{r['citation']}]</a>"
+        citation = record["citations"][r["citation"] - 1]
+        place = html.escape(" ".join(filter(None, [citation["table"] or citation["section"], place_of(citation)])))
+        source = f"<a href='#source-{r['citation']}'>[{r['citation']}]</a>" if anchors else place
         lines.append(f"<tr><td>{html.escape(r['department'])}</td><td>{r['year'] or ''}</td>"
-                     f"<td>{html.escape(r['kind'])}</td><td>{format_amount(r['value'], r['unit'])}</td><td>{link}</td></tr>")
-        bars.append(f"<a class='b' href='#source-{r['citation']}' title='{html.escape(r['department'])}'>"
+                     f"<td>{html.escape(r['kind'])}</td><td>{format_amount(r['value'], r['unit'])}</td><td>{source}</td></tr>")
+        tag, target = ("a", f" href='#source-{r['citation']}'") if anchors else ("div", "")
+        bars.append(f"<{tag} class='b'{target} title='{html.escape(r['department'])} — {place}'>"
                     f"<span class='l'>{html.escape(r['department'])}</span>"
                     f"<span class='v' style='width:{max(2, int(200 * abs(r['compared']) / top))}px'></span>"
-                    f"{format_amount(r['compared'], unit)}</a>")
+                    f"{format_amount(r['compared'], unit)}</{tag}>")
     lines.append("</table>")
-    return (f"<div class='src cmp'><b>各部门对比（单位：{html.escape(unit)}）</b>{''.join(lines)}"
+    return (f"<div class='src cmp'><b>{html.escape(title)}（单位：{html.escape(unit)}）</b>{''.join(lines)}"
             f"<div class='bars'>{''.join(bars)}</div></div>")
 
 
@@ -62,14 +70,43 @@ def sources_html(record: dict, table_facts) -> str:
     for n, citation in enumerate(record["citations"], start=1):
         where = " · ".join(html.escape(x) for x in [citation["table"] or "", citation["section"],
                                                     citation["row"] or "", citation["column"] or ""] if x)
-        head = (f"<div class='src' id='source-{n}'><b>[{n}]</b> {html.escape(citation['title'])} — {where} — "
-                f"{html.escape(place_of(citation))}")
         facts = table_facts(citation["doc"], citation["table"] or citation["section"], citation["section"]) \
             if citation.get("row") is not None else []
+        head = (f"<div class='src' id='source-{n}'><b>[{n}]</b> {html.escape(citation['title'])} — {where} — "
+                f"{html.escape(place_of(citation))}{original_anchor(citation, facts, record['answer'])}")
         body = table_html(facts, citation["row"], citation["column"]) if facts else \
             quote_html(citation["quote"], record["answer"])
         parts.append(f"{head}{body}</div>")
     return "\n".join(parts)
+
+
+def original_anchor(citation: dict, facts: list[Fact], answer: str) -> str:
+    """A link to the printed page (webserver), marking the cited cell's printed text, or the
+    start of the quoted sentence; none where the source has no pages (Markdown)."""
+    if not citation.get("page"):
+        return ""
+    if facts:
+        cell = cited_fact(facts, citation["row"], citation["column"])
+        mark = Mark(printed_cell(citation["quote"], cell.value) if cell else "", citation["row"] or "",
+                    citation["column"] or "")
+    else:
+        quoted = quoted_sentences(citation["quote"], answer)
+        mark = Mark((quoted[0] if quoted else citation["quote"])[:12])
+    href = original_link(citation["doc"], citation["page"], citation.get("file") or "", mark)
+    return f"<a class='orig' href='{html.escape(href)}' target='_blank'>查看原文第{citation['page']}页</a>"
+
+
+def cited_fact(facts: list[Fact], row: str | None, column: str | None) -> Fact | None:
+    return next((f for f in facts if (f.row == row or f"{f.part}/{f.row}" == row) and f.column == column), None)
+
+
+def printed_cell(row_quote: str, value: float) -> str:
+    """The cell of a printed row (its quote, cells split by tabs) that prints `value`."""
+    for cell in row_quote.split("\t"):
+        number = parse_number(cell)
+        if number is not None and abs(number - value) < 1e-9:
+            return cell.strip()
+    return ""
 
 
 def table_html(facts: list[Fact], row: str | None, column: str | None) -> str:
@@ -87,7 +124,7 @@ def table_html(facts: list[Fact], row: str | None, column: str | None) -> str:
     cited = next((i for i, (part, label) in enumerate(rows) if label == row or f"{part}/{label}" == row), 0)
     start = max(0, min(cited - MAX_ROWS // 2, len(rows) - MAX_ROWS))
     header = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
-    lines = [f"<table><tr><th>项目</th>{header}</tr>"]
+    lines = [f"<div class='tbox'><table><tr><th>项目</th>{header}</tr>"]
     for index, (part, label) in enumerate(rows[start:start + MAX_ROWS], start=start):
         hit_row = index == cited
         tds = []
@@ -100,18 +137,26 @@ def table_html(facts: list[Fact], row: str | None, column: str | None) -> str:
         code = f"{cells.get((part, label, columns[0])).code} " if cells.get((part, label, columns[0])) and \
             cells[(part, label, columns[0])].code else ""
         lines.append(f"<tr><td class='{'row' if hit_row else ''}'>{html.escape(code + name)}</td>{''.join(tds)}</tr>")
-    lines.append("</table>")
+    lines.append("</table></div>")
     return "".join(lines)
+
+
+def quoted_sentences(quote: str, answer: str) -> list[str]:
+    """The sentences of the answer that the passage holds, in the answer's order."""
+    found = []
+    for sentence in re.split(r"(?<=[。；！？])", answer):
+        sentence = sentence.strip().lstrip(">").strip()
+        sentence = re.sub(r"\[\d+\]$", "", sentence).strip()
+        if len(sentence) >= 8 and sentence in quote:
+            found.append(sentence)
+    return found
 
 
 def quote_html(quote: str, answer: str) -> str:
     """The cited passage, with the sentences the answer quotes highlighted."""
     text = html.escape(quote).replace("\t", " │ ")
-    for sentence in re.split(r"(?<=[。；！？])", answer):
-        sentence = sentence.strip().lstrip(">").strip()
-        sentence = re.sub(r"\[\d+\]$", "", sentence).strip()
-        if len(sentence) >= 8 and html.escape(sentence) in text:
-            text = text.replace(html.escape(sentence), f"<mark>{html.escape(sentence)}</mark>")
+    for sentence in quoted_sentences(quote, answer):
+        text = text.replace(html.escape(sentence), f"<mark>{html.escape(sentence)}</mark>")
     return f"<div class='quote'>{text}</div>"
 
 

@@ -20,6 +20,15 @@ FIGURE = re.compile(
 )
 
 
+# 多少万元 / 单位：元 / （亿元）: the money unit a question wants its answer in
+_ASKED_MONEY = re.compile(r"(亿元|千元|万元|(?<![单美日欧])元(?![旦宵素]))")
+
+
+def asked_money_unit(question: str) -> str | None:
+    match = _ASKED_MONEY.search(question)
+    return match.group(1) if match else None
+
+
 def unit_of(printed: str) -> str:
     """The canonical spelling of a printed unit (％ → %, 百分点 → 个百分点)."""
     return {"％": "%", "百分点": POINTS}.get(printed, printed)

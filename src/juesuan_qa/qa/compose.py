@@ -6,7 +6,7 @@ the citation number of its source. Nothing in this module invents a number.
 
 from __future__ import annotations
 
-from juesuan_qa.domain.units import convert
+from juesuan_qa.domain.units import MONEY, asked_money_unit, convert
 from juesuan_qa.domain.vocabulary import GRAND_ROWS, table_type, type_name
 from juesuan_qa.ingest.projects import SHEET_TABLE
 from juesuan_qa.records import Answer, Citation, Document, Fact, Passage, Related, TextFigure, Value
@@ -126,7 +126,9 @@ def table_answer(question: str, facts: list[Fact], documents: dict[str, Document
         n = len(citations)
         code = f"（科目代码{fact.code}）" if fact.code else ""
         empty = EMPTY_NOTE if fact.empty else ""
-        line = f"{label}{code}：**{format_amount(fact.value, fact.unit, fact.loc.quote)}**{empty}，见{where(fact)}。[{n}]"
+        printed = format_amount(fact.value, fact.unit, fact.loc.quote)
+        line = f"{label}{code}：**{printed}**{in_asked_unit(question, fact.value, fact.unit, printed)}{empty}，" \
+               f"见{where(fact)}。[{n}]"
         tables = []
         for other in same[:MAX_ALSO]:
             if other.loc.table in {c.table for c in citations}:
@@ -210,6 +212,20 @@ def figure_answer(question: str, figures: list[TextFigure], documents: dict[str,
         text += "\n各处数额不同，请以原文为准并核对。"
     route = "table" if facts else "text"
     return Answer(question, route, False, text, values, citations, needs_review=len(lines) > 1)
+
+
+def in_asked_unit(question: str, value: float, unit: str, printed: str) -> str:
+    """A money figure printed in one unit, asked for in another (多少万元 of a table in 元): the
+    figure in the unit asked, with the conversion, beside the figure as printed."""
+    asked = asked_money_unit(question)
+    if asked is None or asked == unit or unit not in MONEY:
+        return ""
+    wanted = convert(value, unit, asked)
+    factor = MONEY[unit] / MONEY[asked]
+    operation = f"× {factor:,.0f}" if factor >= 1 else f"÷ {1 / factor:,.0f}"
+    shown = format_amount(round(wanted, 2), asked)
+    sign = "=" if round(wanted, 2) == wanted else "≈"
+    return f"（{printed} {operation} {sign} {shown}）"
 
 
 def converted(figure: TextFigure) -> str:

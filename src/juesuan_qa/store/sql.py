@@ -191,6 +191,10 @@ class SqlStore:
             out.setdefault(doc_id, []).append(source)
         return out
 
+    def files_of(self, doc_id: str) -> list[tuple[str, str]]:
+        """(path ingested from, sha256) of each file of one document."""
+        return sorted(self.rows("SELECT source, sha256 FROM files WHERE doc_id = ?", (doc_id,)))
+
     def file_hashes(self) -> dict[str, str]:
         """Every ingested file's sha256, by the path it was ingested from."""
         return dict(self.rows("SELECT source, sha256 FROM files"))
