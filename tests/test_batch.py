@@ -298,3 +298,14 @@ def test_unknown_output_suffix_is_refused_before_any_work(kb, inputs, tmp_path):
     with pytest.raises(ValueError, match=r"replies.pdf: unsupported output format \.pdf"):
         answer_batch(kb, inputs[0], tmp_path / "replies.pdf")
     assert not (tmp_path / "replies.pdf").exists()
+
+
+def test_a_question_typed_as_a_formula_is_text_in_the_sheet(kb, tmp_path):
+    questions = tmp_path / "q.csv"
+    questions.write_text('问题\n"=HYPERLINK(""http://127.0.0.2/x"",""点我"")"\n@SUM(1+1)三公经费是多少？\n', encoding="utf-8")
+    out = tmp_path / "replies.xlsx"
+    answer_batch(kb, questions, out)
+    sheet = load_workbook(out).active
+    cells = [c for row in sheet.iter_rows(min_row=2) for c in row if c.value]
+    assert cells and all(c.data_type != "f" for c in cells)
+    assert sheet["B2"].value.startswith("=HYPERLINK")

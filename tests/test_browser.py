@@ -149,6 +149,7 @@ def test_the_overview_follows_the_filters_and_names_departments(corpus_page):
     assert charts.locator(".cmp").first.locator("tr").count() >= 4
     overview = corpus_page.locator("#overview").inner_text()
     assert "上海市普陀区司法局" in overview and "putuo-sifaju" not in overview  # names, never file names
+    charts.screenshot(path=str(SHOTS / "overview-all.png"))
     corpus_page.locator("#filter-department input").click()
     corpus_page.get_by_role("option", name="上海市普陀区司法局", exact=True).click()
     corpus_page.wait_for_function("document.querySelector('#charts h4')?.innerText.includes('上海市普陀区司法局')",

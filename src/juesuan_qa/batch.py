@@ -325,6 +325,8 @@ def write_xlsx(drafts: Sequence[Draft], path: Path) -> None:
     for row in sheet.iter_rows():
         for cell in row:
             cell.alignment = wrap
+            if cell.data_type == "f":  # a question typed as =HYPERLINK(…) is text, never a formula Excel runs
+                cell.data_type = "s"
         if row[0].row > 1 and row[5].value == "是":
             row[5].fill = flagged
     for cell in sheet[1]:

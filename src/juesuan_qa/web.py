@@ -28,9 +28,11 @@ SYSTEM_FONTS = ["PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi
 MONO_FONTS = ["SFMono-Regular", "Menlo", "Consolas", "monospace"]
 ALL = "全部"
 OVERVIEW_ITEMS = ("收支总计", "三公经费")  # compared across the documents in the filters
-# An answer appears as it is read, in this many updates whatever its length: each update resends the
-# whole chat, so streaming character by character costs the server more than answering does.
+# A long answer appears as it is read, in at most this many updates of at least STREAM_CHARS
+# characters: each update resends the whole chat (a few milliseconds of the server's CPU, more than
+# a table answer costs), so a one-line answer is one update.
 STREAM_UPDATES = 6
+STREAM_CHARS = 150
 CONCURRENT_QUESTIONS = int(os.environ.get("JUESUAN_CONCURRENCY") or 8)  # questions answered side by side
 EMPTY_QUESTION = "请输入一个问题，例如：“2023年三公经费是多少？”“为什么收入比上年少了？”“哪个部门的三公经费最多？”"
 
@@ -122,7 +124,7 @@ def build(kb):
         record = answer.to_dict()
         text = inert("\n\n".join(filter(None, [record["answer"], confidence_note(answer.confidence)])))
         history = [*history, {"role": "user", "content": inert(question)}, {"role": "assistant", "content": ""}]
-        step = max(1, -(-len(text) // STREAM_UPDATES))
+        step = max(STREAM_CHARS, -(-len(text) // STREAM_UPDATES))
         for end in range(step, len(text) + step, step):
             history[-1] = {"role": "assistant", "content": text[:end]}
             yield history, "", "", None, None  # an earlier answer's draft is not this one's
@@ -252,4 +254,5 @@ def launch(kb, host: str = "127.0.0.1", port: int = 7860) -> None:
 
     kb.warm_in_background()
     print(f"* 决算公开问答: http://{host}:{port}/", flush=True)
-    uvicorn.run(app(kb), host=host, port=port, log_level="warning")
+    # open event streams of visitors would hold a shutdown: they get 3 s
+    uvicorn.run(app(kb), host=host, port=port, log_level="warning", timeout_graceful_shutdown=3)
