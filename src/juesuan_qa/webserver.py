@@ -44,10 +44,14 @@ def make_app(kb, demo, auth=None, theme=None, css: str | None = None):
             raise HTTPException(401, "请先登录问答页面")
 
     def source(doc_id: str, file: str):
+        """The ingested PDF (pages are shown for PDFs only: other sources cite a line)."""
         try:
-            return kb.source_file(doc_id, file)
+            path = kb.source_file(doc_id, file)
         except LookupError as error:
             raise HTTPException(404, f"原文无法打开：{error}") from error
+        if path.suffix.lower() != ".pdf":
+            raise HTTPException(404, "原文不是PDF文件")
+        return path
 
     def mark_of(text: str, row: str, column: str) -> Mark | None:
         return Mark(text[:80], row[:80], column[:80]) if text else None
@@ -86,10 +90,7 @@ def make_app(kb, demo, auth=None, theme=None, css: str | None = None):
     @app.get(ORIGINAL + "/{doc_id}/pdf")
     def original_pdf(request: Request, doc_id: str, file: str = ""):
         admitted(request)
-        path = source(doc_id, file)
-        if path.suffix.lower() != ".pdf":
-            raise HTTPException(404, "原文不是PDF文件")
-        return FileResponse(path, media_type="application/pdf", content_disposition_type="inline")
+        return FileResponse(source(doc_id, file), media_type="application/pdf", content_disposition_type="inline")
 
     # footer_links=[]: no English "Use via API · Built with Gradio" footer on a Chinese page
     gr.mount_gradio_app(app, demo, path="/", auth=auth, theme=theme, css=css, show_error=True, footer_links=[])
