@@ -261,6 +261,21 @@ def test_a_stated_share_off_by_its_last_digit_is_rounding():
     assert shares == {54.54: "rounding", 45.65: "mismatch"}
 
 
+def test_a_rate_is_judged_against_the_precision_of_the_figures_it_comes_from():
+    """0.12 ÷ 0.50 is 24%, but 0.12 and 0.50 printed to 0.01 are 0.115 … 0.125 and 0.495 … 0.505: any
+    rate from 22.8% to 25.3% agrees with them, so a stated 25.00% is rounding; 27.00% is beyond it."""
+    def growth(stated: str) -> list[Finding]:
+        text = SYNTHETIC.replace("与上年相比，收入总计增加15.00万元，增长15.00%。",
+                                 f"公务接待费0.62万元，比上年0.50万元增加0.12万元，增长{stated}。")
+        doc = synthetic(text)
+        return [f for f in audit_document(doc.facts, doc.figures) if f.rule == "prose_growth" and f.actual == float(
+            stated.rstrip("%"))]
+    assert [f.status for f in growth("24.00%")] == ["ok"]
+    close = growth("25.00%")  # 1 point from 24.00%: beyond its own last digit, within its inputs
+    assert [f.status for f in close] == ["rounding"] and "印刷精度" in close[0].message
+    assert [f.status for f in growth("27.00%")] == ["mismatch"]
+
+
 # ---- the knowledge base and the reports ----
 
 

@@ -41,6 +41,7 @@ from juesuan_qa.audit_rules import (
     sangong_item,
     segments,
     side_rows,
+    spread,
     table_findings,
 )
 from juesuan_qa.domain.units import FIGURE, MONEY, convert
@@ -261,9 +262,11 @@ def _share(index, figure: TextFigure, same: list[TextFigure], earlier: list[Text
     for total in totals:
         base = to_wan(total) if isinstance(total, Fact) else total.value
         if base > 0:
+            scale = base / total.value if total.value else 1.0  # a table cell in 元 is compared in 万元
             options.append(judge("prose_share", name(figure), f"{figure_text(item.value)}万元÷{figure_text(base)}万元",
                                  figure.value, item.value / base * 100, [figure, item, total], "%",
-                                 precision=[figure]))
+                                 precision=[figure],
+                                 within=spread(lambda part, whole, k=scale: part / (whole * k) * 100, [item, total])))
     return best(options)
 
 
@@ -275,7 +278,8 @@ def _completion(figure: TextFigure, same: list[TextFigure]) -> Finding | None:
         return None
     spent, budget = amounts[-1], budgets[-1]
     return judge("prose_completion", name(figure), f"{figure_text(spent.value)}万元÷{figure_text(budget.value)}万元", figure.value,
-                 spent.value / budget.value * 100, [figure, spent, budget], "%", precision=[figure])
+                 spent.value / budget.value * 100, [figure, spent, budget], "%", precision=[figure],
+                 within=spread(lambda done, planned: done / planned * 100, [spent, budget]))
 
 
 def _changes(figure: TextFigure) -> bool:
@@ -301,7 +305,8 @@ def _growth(figure: TextFigure, same: list[TextFigure], earlier: list[TextFigure
         base, now = bases[-1], amounts[-1]
         return [judge("prose_growth", name(figure), f"({figure_text(now.value)}−{figure_text(base.value)})÷{figure_text(base.value)}万元",
                       figure.value, sign * (now.value - base.value) / base.value * 100, [figure, now, base], "%",
-                      precision=[figure])]
+                      precision=[figure],
+                      within=spread(lambda current, before: sign * (current - before) / before * 100, [now, base]))]
     bases = [g for g in amounts if last_piece(g).startswith(("比", "较"))]
     current = [g for g in amounts if g not in bases and not _changes(g)]
     before_sentence = [g for g in earlier if g.sentence != change.sentence]
@@ -319,9 +324,14 @@ def _growth(figure: TextFigure, same: list[TextFigure], earlier: list[TextFigure
                            precision=[change, now, base]))
     before = bases[-1].value if bases else current[-1].value - sign * change.value if current else 0
     if before > 0:
+        reference = (bases or current)[-1]
+        if bases:
+            rate = spread(lambda delta, old: delta / old * 100, [change, reference])
+        else:  # 上年 = 本年 ∓ 增减额
+            rate = spread(lambda delta, now: delta / (now - sign * delta) * 100, [change, reference])
         found.append(judge("prose_growth", name(figure), f"{figure_text(change.value)}万元÷上年{figure_text(before)}万元",
-                           figure.value, change.value / before * 100, [figure, change, (bases or current)[-1]], "%",
-                           precision=[figure]))
+                           figure.value, change.value / before * 100, [figure, change, reference], "%",
+                           precision=[figure], within=rate))
     return found
 
 

@@ -10,8 +10,9 @@ is skipped rather than guessed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import product
 
 from juesuan_qa.domain.units import FIGURE, parse_figure
 from juesuan_qa.domain.vocabulary import GRAND_ROWS, SIDE_TOTALS, TOTAL_COLUMNS
@@ -66,18 +67,40 @@ def printed_decimals(item: Fact | TextFigure) -> int | None:
     return None
 
 
+def spread(formula: Callable[..., float], inputs: Sequence[Fact | TextFigure]) -> tuple[float, float]:
+    """What `formula` of printed figures can be, each figure being anything that prints as it does
+    (2,906.80 is 2,906.795 … 2,906.805): a rate of two figures printed to 0.01 is known only to
+    within this range, and a stated rate inside it agrees with them. Every corner is evaluated
+    (the rates here are monotone in each input)."""
+    halves = [0.5 * 10.0 ** -(printed_decimals(i) if printed_decimals(i) is not None else 2) for i in inputs]
+    values = []
+    for corner in product(*[(-h, h) for h in halves]):
+        try:
+            values.append(formula(*(i.value + d for i, d in zip(inputs, corner, strict=True))))
+        except ZeroDivisionError:
+            continue
+    return (min(values), max(values)) if values else (float("nan"), float("nan"))
+
+
 def judge(rule: str, claim: str, basis: str, actual: float, expected: float,
           sources: Iterable[Fact | TextFigure], unit: str,
-          precision: Iterable[Fact | TextFigure] | None = None, terms: int = 1) -> Finding:
+          precision: Iterable[Fact | TextFigure] | None = None, terms: int = 1,
+          within: tuple[float, float] | None = None) -> Finding:
     """ok when equal at the printed precision; rounding when off by at most one unit of the
     coarsest printed decimal (0.01 at least) — or, for a sum of `terms` printed cells, by what
-    rounding each cell and the total can add up to ((terms + 1) / 2 units); mismatch beyond."""
+    rounding each cell and the total can add up to ((terms + 1) / 2 units), or, for a rate, when the
+    stated figure (± its own last half digit) meets `within`, the range its inputs' printed
+    precision allows (spread); mismatch beyond."""
     sources = tuple(sources)
     decimals = [d for d in map(printed_decimals, precision or sources) if d is not None] or [2]
     fine, coarse = 10.0 ** -max(decimals), 10.0 ** -min(decimals)
     difference = round(actual - expected, 8)
+    low, high = within or (expected, expected)
     if abs(difference) <= fine / 2 + 1e-9:
         status, verdict = OK, "一致"
+    elif low - fine / 2 - 1e-9 <= actual <= high + fine / 2 + 1e-9 and within is not None:
+        status, verdict = ROUNDING, (f"相差{show(difference, decimals, unit)}，在所用数字的印刷精度可容许的范围"
+                                     f"（{show(low, decimals, unit)}～{show(high, decimals, unit)}）内，属尾数误差")
     elif abs(difference) <= max(coarse, 0.01) * max(1.0, (terms + 1) / 2) + 1e-9:
         status, verdict = ROUNDING, f"相差{show(difference, decimals, unit)}，属尾数误差"
     else:
