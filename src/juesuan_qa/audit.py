@@ -102,15 +102,15 @@ _SENTENCE_END = re.compile(r"[。！？!?]")
 
 def whole_sentence(clause: str, texts: list[str]) -> str:
     """The sentence a clause stands in: a figure's `sentence` is cut at ；, so that each clause
-    states one figure, but a reviewer is shown what the document says, from 。 to 。."""
-    for text in texts:
-        start = text.find(clause)
-        if start < 0:
-            continue
-        before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
-        after = _SENTENCE_END.search(text, start + len(clause.rstrip("。！？!?")))
-        return text[before[-1] if before else 0:after.end() if after else len(text)].strip()
-    return clause
+    states one figure, but a reviewer is shown what the document says, from 。 to 。 — across the
+    end of its passage when a page break cut the sentence there (`texts`: the passages in order)."""
+    text = "".join(texts)
+    start = text.find(clause)
+    if start < 0:
+        return clause
+    before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
+    after = _SENTENCE_END.search(text, start + len(clause.rstrip("。！？!?")))
+    return text[before[-1] if before else 0:after.end() if after else len(text)].strip()
 
 
 def whole_sentences(finding: Finding, texts: list[str]) -> Finding:
