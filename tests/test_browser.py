@@ -226,3 +226,14 @@ def test_an_empty_question_says_what_to_type(page):
     page.locator("#question textarea").fill("  ")
     page.locator("#send").click()
     page.wait_for_function("document.querySelector('#chat').innerText.includes('请输入一个问题')", timeout=20000)
+
+
+def test_an_upload_says_in_chinese_what_was_skipped_and_why(page):
+    bad = Path(__file__).parent / "fixtures" / "bad"
+    page.get_by_role("tab", name="上传公开文件").click()
+    page.locator("input[type=file]").last.set_input_files([str(bad / "password-protected.pdf"), str(bad / "zero-pages.pdf")])
+    page.get_by_role("button", name="校验并加入索引").click()
+    page.wait_for_function("document.body.innerText.includes('已跳过：password-protected.pdf')", timeout=30000)
+    text = page.locator("body").inner_text()
+    assert "加入 0 个文件" in text and "设了打开密码" in text and "PDF 没有页面" in text
+    page.get_by_role("tab", name="来源").click()
