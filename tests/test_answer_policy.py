@@ -244,3 +244,21 @@ def test_a_figure_asked_in_another_money_unit_is_shown_in_both_with_the_conversi
     assert "25,741,666.44元 ÷ 10,000 ≈ 2,574.17万元" in asked.answer
     plain = ask(corpus, f"{DEPARTMENT}2026年基本支出是多少？")
     assert "÷" not in plain.answer
+
+
+def test_a_class_of_projects_inside_a_row_is_the_sentence_that_names_it_never_the_rows_total():
+    facts = [_fact("项目支出表", "福利彩票公益金项目", "合计", 19336.15)]
+    prose = ("2026年福利彩票公益金项目安排19,336.15万元。其中：老年人福利类项目 1,522.10 万元，用于银龄行动项目；"
+             "儿童福利类项目 800.00 万元，用于儿童之家建设。")
+    asked = "福利彩票公益金项目中，老年人福利类项目安排了多少万元？"
+    assert _first(_corpus(facts), asked) is None  # no table prints it: not the total of the row it is in
+    assert _first(_corpus(facts, prose), asked) == 1522.10
+
+
+def test_the_document_named_in_brackets_is_where_to_look_not_what_is_asked():
+    from juesuan_qa.qa.router import route
+
+    corpus = _corpus([])
+    slots = route(f"截至2025年8月31日，{DEPARTMENT}（2026年单位预算）共有多少辆车？", list(corpus.documents.values()),
+                  corpus.vocabulary)
+    assert "预算" not in slots.content and "共有" in slots.content  # (2026年单位预算) would score 预算 sentences

@@ -5,7 +5,7 @@ The cases live in tests/data/slots.jsonl, one JSON object a line:
   department   "*" every document (the question names none), "" an organisation the index lacks,
                a name or a list of names: the departments of the documents in scope;
   year         the first year the question names (null: none);
-  intent, unit (numeric|narrative|list, money|percent|count|score);
+  intent, unit (numeric|narrative|list|enumerate, money|percent|count|score); enumerate: a printed list asked for (主要职能有哪些);
   unknown_org, unknown_year;
   mentions     texts that must be among the matched mentions (folded: half-width, no spaces);
   rows         row labels the mentions must point at (a row term or a synonym's target);
@@ -51,7 +51,7 @@ def test_cases_file_is_well_formed():
     questions = [c["question"] for c in CASES]
     assert len(questions) == len(set(questions)), "duplicate questions"
     for case in CASES:
-        assert case["intent"] in ("numeric", "narrative", "list"), case
+        assert case["intent"] in ("numeric", "narrative", "list", "enumerate"), case
         assert case.get("unit", "money") in ("money", "percent", "count", "score"), case
 
 

@@ -258,6 +258,18 @@ def passage_answer(question: str, quotes: list, documents: dict[str, Document]) 
     return Answer(question, "text", False, text, [], citations)
 
 
+def list_answer(question: str, listing, documents: dict[str, Document]) -> Answer:
+    """A printed list quoted whole: its opening and every item, one citation (qa.lists)."""
+    from dataclasses import replace
+
+    from juesuan_qa.qa.lists import layout
+
+    citation = replace(cite_passage(listing.passage, documents), quote=listing.text)
+    body = "\n".join(f"> {line}" for line in layout(listing).splitlines() if line.strip())
+    text = f"据{who(documents, listing.passage.doc_id)}公开文件“{listing.passage.section}”：\n{body}[1]"
+    return Answer(question, "text", False, text, [], [citation])
+
+
 def place_of(citation: dict) -> str:
     """第3页第12行, 第3页 or 第131行: where to look, in the file the citation names."""
     page = f"第{citation['page']}页" if citation.get("page") else ""

@@ -148,6 +148,10 @@ def score_figures(slots: Slots, figures: list[TextFigure], *, sections: set[str]
         if not any(f in context for term in terms for f in (term, *ALTERNATIVES.get(term, ()))) and not any(
                 any(w in context for w in words) for words in asked):
             continue
+        if slots.unknown_items and all(w in before for w in slots.unknown_items):
+            # the clause naming the figure names the very item asked, one no table prints (老年人福利类项目
+            # under 福利彩票公益金项目中，…): the whole it was asked within may be the sentence before
+            explained = max(explained, MIN_COVERAGE * total)
         matches.append(FigureMatch(figure, score, explained / total))
     matches.sort(key=lambda m: -m.score)
     return matches

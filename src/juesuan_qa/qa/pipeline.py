@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from juesuan_qa.domain.vocabulary import COMPARABLE_ITEMS, never_disclosed
 from juesuan_qa.ingest.projects import SHEET_TABLE
-from juesuan_qa.qa import across, compose, items
+from juesuan_qa.qa import across, compose, items, lists
 from juesuan_qa.qa.arithmetic import compute
 from juesuan_qa.qa.figures import best_figure, score_figures
 from juesuan_qa.qa.lexicon import Vocabulary
@@ -91,6 +91,11 @@ def _answer(corpus: Corpus, question: str, scope: set[str] | None = None) -> Ans
         return _outside_index(corpus, slots, coverage)
     if slots.intent == "list":
         return _list_projects(corpus, slots, coverage)
+    if slots.intent == "enumerate":
+        answer = _enumeration(corpus, slots)
+        if answer:
+            return answer
+        slots = replace(slots, intent="narrative")  # no printed list: the passages that answer it
     project = find_project(slots, corpus.projects_in(slots.doc_ids))
     if project is not None and _row_named_not_project(corpus, slots, project):
         project = None
@@ -315,6 +320,18 @@ def retrieval_hits(corpus: Corpus, question: str, k: int = 5) -> list:
     slots = route(question, list(corpus.documents.values()), corpus.vocabulary)
     project = find_project(slots, corpus.projects_in(slots.doc_ids))
     return retrieve(corpus.search, slots, {project.section} if project else None, k=k)
+
+
+def _enumeration(corpus: Corpus, slots: Slots) -> Answer | None:
+    """A list question about one document: its printed list, whole, with one citation."""
+    if len(slots.doc_ids) != 1:
+        return None
+    (doc_id,) = slots.doc_ids
+    passages = [row.passage for row in corpus.store.passages([doc_id])] if hasattr(corpus.store, "passages") else []
+    listing = lists.find_list([p for p in passages if p.kind == "prose"], lists.subject_terms(slots.content))
+    if listing is None:
+        return None
+    return compose.list_answer(slots.question, listing, corpus.documents)
 
 
 def _narrative(corpus: Corpus, slots: Slots, project: Project | None, coverage: str) -> Answer:

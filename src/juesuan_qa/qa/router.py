@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from juesuan_qa.domain.aliases import agency_aliases
-from juesuan_qa.domain.vocabulary import ITEM_ENDINGS
+from juesuan_qa.domain.vocabulary import ITEM_ENDINGS, POINTER_WORDS
 from juesuan_qa.qa.lexicon import Mention, Vocabulary, codes_in
+from juesuan_qa.qa.lists import ENUMERATE
 from juesuan_qa.qa.normalize import normalize
 from juesuan_qa.records import Document
 from juesuan_qa.store.bm25 import tokenize
@@ -28,12 +29,14 @@ _LEVEL = re.compile(r"[（(]本级[）)]$")
 _ORG_START = re.compile(r".*(?:年度|年底|年末|[年月的了在是问给向对、，,？?：:“”\"（）()#])")
 _ORG_PREFIX = re.compile(r"^(?:和|与|及|各|每个|所有|请问|列出|查询|查一下|下属单位|下属|所属|本|该|其|我市|全市)")
 _YEAR = re.compile(r"(20\d{2})\s*年")
-_SOURCE_CLAUSE = re.compile(r"^(?:根据|据|按照|从)[^，,？?]*[，,]|^[^，,？?]*(?:显示|表明|可知|来看)[，,]")
+_SOURCE_CLAUSE = re.compile(r"^(?:根据|据|按照|从)[^，,？?]*[，,]|^[^，,？?]*(?:显示|表明|可知|来看)[，,]|"
+                            r"[（(](?:20\d{2}年度?)?(?:部门|单位)?(?:预算|决算)(?:公开|说明)?[）)]")
 _DATE = re.compile(r"(?:截至|截止|到)?20\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?|底|末)(?:底|末)?|(?:截至|截止)20\d{2}年")
 _NARRATIVE = re.compile(
     r"为什么|为何|原因|怎么回事|什么是|是什么|指什么|指的是|含义|意思|定义|做了什么|干什么|做什么|做了哪些|哪些工作|"
     r"职责|负责什么|有什么|措施|怎么改进|如何|问题|哪家|哪些|哪里|谁|介绍|说明一下|内容|什么")
 _NUMERIC = re.compile(r"多少|几[个辆人次台套分项家篇]?|金额|数额|百分|比例|比重|占比|[^效]率|得分|总分|花了|钱|合计|总计")
+_AMOUNT_ASKED = re.compile(r"多少|金额|数额|比例|占比|增长|减少|增加|下降|[^效]率")
 _LIST = re.compile(r"哪些项目|哪几个项目|项目有哪些|项目是哪些|项目有哪几个|列出.{0,12}项目")
 _PERCENT = re.compile(r"百分|比例|比重|占比|率|%|％|满意度|占[^，,。？?]{1,15}(?:多少|几)")
 _COUNT = re.compile(r"几个|多少个|几辆|多少辆|几人|多少人|几次|多少次|几台|多少台|几套|几家|几篇|人次|批次|"
@@ -167,6 +170,7 @@ def match_documents(folded: str, documents: list[Document], vocabulary: Vocabula
     masked = folded
     for start, end in spans:
         masked = masked[:start] + "#" * (end - start) + masked[end:]
+    others = []
     for start, end, name in find_orgs(masked):
         hits = set()
         for d in documents:
@@ -177,7 +181,11 @@ def match_documents(folded: str, documents: list[Document], vocabulary: Vocabula
             matched |= hits
             spans.append((start, end))
         elif vocabulary is None or not vocabulary.names_subject(name):
-            unknown = unknown or name
+            others.append((start, end, name))
+    # 上海市司法局下属的上海市戒毒康复中心, 戒毒康复中心（上海市司法局所属）: the parent of a unit
+    # the index holds says whose unit it is; it is no organisation outside the index
+    unknown = next((name for start, end, name in others if not any(_parent_of(folded, (start, end), span)
+                                                                  for span in spans)), "")
     if not matched and not unknown:  # the place stays in the question: 福州市医疗保障基金中心 is a row
         alone = masked
         for mention in vocabulary.match(masked) if vocabulary is not None else []:
@@ -185,6 +193,19 @@ def match_documents(folded: str, documents: list[Document], vocabulary: Vocabula
                 alone = alone[:mention.start] + "#" * (mention.end - mention.start) + alone[mention.end:]
         matched = _by_place(alone, documents)
     return matched, unknown, spans
+
+
+_PARENT_BEFORE = re.compile(r"(?:下属|所属|直属|下设|主管)?(?:的)?(?:单位|机构)?")
+_PARENT_AFTER = re.compile(r"[（(](?:系|为|是)?$")
+_PARENT_CLOSE = re.compile(r"^(?:所属|下属|直属|主管)(?:单位|机构|事业单位)?[）)]")
+
+
+def _parent_of(folded: str, parent: tuple[int, int], unit: tuple[int, int]) -> bool:
+    """`parent` names the organisation a named unit belongs to: X下属的Y, X所属Y, Y（X所属）."""
+    if parent[1] <= unit[0]:
+        return _PARENT_BEFORE.fullmatch(folded[parent[1]:unit[0]]) is not None
+    return (unit[1] <= parent[0] and _PARENT_AFTER.search(folded[unit[1]:parent[0]]) is not None
+            and _PARENT_CLOSE.match(folded[parent[1]:]) is not None)
 
 
 def _by_place(folded: str, documents: list[Document]) -> set[str]:
@@ -246,6 +267,8 @@ def route(question: str, documents: list[Document], vocabulary: Vocabulary) -> S
     asked = _WHICH_ONES.sub("", content)  # 哪几个部门 / 几个部门里 count departments, not the figure
     if _LIST.search(content):
         slots.intent = "list"
+    elif ENUMERATE.search(content) and not _AMOUNT_ASKED.search(content):
+        slots.intent = "enumerate"  # 主要职能有哪些, 包括哪几个预算单位: a printed list, not a figure
     elif ACROSS.search(content) and any(t.kind != "part" for m in vocabulary.match(content) for t in m.terms):
         slots.intent = "numeric"  # 哪个部门的三公经费最多, 各部门…分别是多少: a figure per department
     elif _NARRATIVE.search(content) and not _COUNT.search(asked):
@@ -282,8 +305,11 @@ def unknown_items(content: str, mentions: list[Mention], vocabulary: Vocabulary)
     rest = list(content)
     for mention in mentions:
         rest[mention.start:mention.end] = [" "] * (mention.end - mention.start)
-    words = [w for w in _GLUE.split("".join(rest)) if w and len(w) >= 3 and ITEM_ENDINGS.search(w)]
-    return tuple(w for w in dict.fromkeys(words) if not vocabulary.names_subject(w))
+    words = [w for w in _GLUE.split("".join(rest)) if w and len(w) >= 3 and ITEM_ENDINGS.search(w)
+             and not POINTER_WORDS.match(w)]
+    # 管理维护费用项目 asks for the project 晋城市大数据应用局管理维护费用: 项目 said after its name
+    return tuple(w for w in dict.fromkeys(words) if not vocabulary.names_subject(w)
+                 and not (w.endswith("项目") and vocabulary.names_subject(w[:-2])))
 
 
 _RELATIVE_YEAR = re.compile(r"(?<![比较同与])(今年|本年度|去年|上年度?)(?!结转|结余|数|预算数|决算数|末)")
