@@ -262,3 +262,12 @@ def test_the_document_named_in_brackets_is_where_to_look_not_what_is_asked():
     slots = route(f"截至2025年8月31日，{DEPARTMENT}（2026年单位预算）共有多少辆车？", list(corpus.documents.values()),
                   corpus.vocabulary)
     assert "预算" not in slots.content and "共有" in slots.content  # (2026年单位预算) would score 预算 sentences
+
+
+def test_a_sentence_opening_with_its_comparison_continues_the_subject_before_it():
+    prose = ("（二）社会保障和就业（类）支出 3,061.29 万元。与上年相比增加 740.84 万元，增长 31.93%。"
+             "1.行政事业单位养老支出（款）行政单位离退休（项）支出155.66 万元，与上年相比增加 22.12 万元，增长 16.56%。")
+    figures = _figures(prose)
+    rate = next(f for f in figures if f.value == 31.93)
+    assert rate.sentence.startswith("（二）社会保障和就业（类）支出") and rate.sentence.endswith("增长 31.93%。")
+    assert _first(_corpus([], prose), "社会保障和就业支出比上年增长了百分之几？") == 31.93

@@ -36,6 +36,7 @@ from juesuan_qa.audit_rules import (
     judge,
     kind,
     label,
+    lead,
     main_column,
     name,
     sangong_item,
@@ -225,9 +226,11 @@ def prose_findings(facts: list[Fact], figures: list[TextFigure]) -> Iterator[Fin
 
 
 def _prior(figure: TextFigure, year: int) -> bool:
-    """A sentence about an earlier year (上年, 2022年 in a 2023 disclosure) is not about these tables."""
-    years = [int(y) for y in re.findall(r"(20\d{2})年", figure.sentence)]
-    return "上年" in figure.sentence or any(y < year for y in years)
+    """A figure stated of an earlier year (上年, 2022年 in a 2023 disclosure) is not about these tables;
+    what the sentence says after the figure (与2023年度相比…) is about another one."""
+    said = lead(figure) + figure.context.split("|")[0]
+    years = [int(y) for y in re.findall(r"(20\d{2})年", said)]
+    return "上年" in said or any(y < year for y in years)
 
 
 def _amount(index: dict[str, list[Fact]], figure: TextFigure, year: int) -> Finding | None:

@@ -118,21 +118,36 @@ _CLAUSE_END = re.compile(r"(?<!\d)[，,](?!\d)|[，；;：:。、]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+def printed_at(figure: TextFigure) -> re.Match[str] | None:
+    """Where in its sentence a prose figure is printed: the match of its value and unit whose
+    preceding words are the figure's context."""
+    before = _CJK.findall(figure.context.split("|")[0])[-3:]
+    for match in FIGURE.finditer(figure.sentence):
+        if parse_figure(match) == (figure.value, figure.unit) and _CJK.findall(figure.sentence[:match.start()])[-3:] == before:
+            return match
+    return None
+
+
+def lead(figure: TextFigure) -> str:
+    """The sentence up to the figure: what it says of the figure (a comparison that follows it,
+    与2023年度相比…持平, is about another figure)."""
+    match = printed_at(figure)
+    return figure.sentence[:match.start()] if match else figure.sentence
+
+
 def stated_as(figure: TextFigure) -> str:
     """The words of its sentence that state a prose figure, from a clause's start to the figure
     (“比2025年年初预算数28479.84万元增加1476.73万元”, “一般公共服务支出（类）2106.66万元，占71.73%”):
     whole clauses, never a cut fragment; a clause too short to say what it states (占71.73%) takes
     the clause before it too."""
-    sentence, before = figure.sentence, _CJK.findall(figure.context.split("|")[0])[-3:]
-    for match in FIGURE.finditer(sentence):
-        if parse_figure(match) != (figure.value, figure.unit) or _CJK.findall(sentence[:match.start()])[-3:] != before:
-            continue
-        starts = [0, *(m.end() for m in _CLAUSE_END.finditer(sentence, 0, match.start()))]
+    sentence, match = figure.sentence, printed_at(figure)
+    if match is None:
+        return figure.context.split("|")[0].strip()
+    starts = [0, *(m.end() for m in _CLAUSE_END.finditer(sentence, 0, match.start()))]
+    start = starts.pop()
+    while starts and len(_CJK.findall(sentence[start:match.start()])) < 4:
         start = starts.pop()
-        while starts and len(_CJK.findall(sentence[start:match.start()])) < 4:
-            start = starts.pop()
-        return sentence[start:match.end()].strip()
-    return figure.context.split("|")[0].strip()
+    return sentence[start:match.end()].strip()
 
 
 def name(item: Fact | TextFigure) -> str:

@@ -90,11 +90,27 @@ def _is_label(sentence: str) -> bool:
     return bool(_LIST_LABEL.match(sentence)) and len(sentence) <= LABEL_CHARS and not FIGURE.search(sentence)
 
 
+# a sentence that opens with its comparison (与上年相比增加740.84万元) continues the subject of the one
+# before it (（二）社会保障和就业（类）支出3,061.29万元。): they are read, and quoted, as one
+_CONTINUES = re.compile(r"^\s*(?:与上年度?相比|与20\d{2}年(?:度|预算|年初预算)?相比|比上年|较上年|同比|"
+                        r"比20\d{2}年|较20\d{2}年)")
+
+
+def _joined_continuations(sentences: list[str]) -> list[str]:
+    out: list[str] = []
+    for sentence in sentences:
+        if out and _CONTINUES.match(sentence) and not _is_label(out[-1]):
+            out[-1] += sentence
+        else:
+            out.append(sentence)
+    return out
+
+
 def extract_figures(passage: Passage) -> list[TextFigure]:
     """Every figure with a unit stated in a passage, with the clauses that say what it is."""
     figures: list[TextFigure] = []
     label = ""
-    for sentence in split_sentences(passage.text):
+    for sentence in _joined_continuations(split_sentences(passage.text)):
         matches = list(FIGURE.finditer(sentence))
         if _LIST_LABEL.match(sentence):
             # （一）因公出国（境）费用。 — a list item's name, said once for the sentences under it

@@ -267,10 +267,10 @@ def route(question: str, documents: list[Document], vocabulary: Vocabulary) -> S
     asked = _WHICH_ONES.sub("", content)  # 哪几个部门 / 几个部门里 count departments, not the figure
     if _LIST.search(content):
         slots.intent = "list"
-    elif ENUMERATE.search(content) and not _AMOUNT_ASKED.search(content):
-        slots.intent = "enumerate"  # 主要职能有哪些, 包括哪几个预算单位: a printed list, not a figure
     elif ACROSS.search(content) and any(t.kind != "part" for m in vocabulary.match(content) for t in m.terms):
         slots.intent = "numeric"  # 哪个部门的三公经费最多, 各部门…分别是多少: a figure per department
+    elif ENUMERATE.search(content) and not _AMOUNT_ASKED.search(content):
+        slots.intent = "enumerate"  # 主要职能有哪些, 包括哪几个预算单位: a printed list, not a figure
     elif _NARRATIVE.search(content) and not _COUNT.search(asked):
         slots.intent = "narrative"
     elif _NUMERIC.search(content) or codes_in(content) or _names_an_item(vocabulary.match(content)):
@@ -305,8 +305,8 @@ def unknown_items(content: str, mentions: list[Mention], vocabulary: Vocabulary)
     rest = list(content)
     for mention in mentions:
         rest[mention.start:mention.end] = [" "] * (mention.end - mention.start)
-    words = [w for w in _GLUE.split("".join(rest)) if w and len(w) >= 3 and ITEM_ENDINGS.search(w)
-             and not POINTER_WORDS.match(w)]
+    words = [w for w in (POINTER_WORDS.sub("", w) for w in _GLUE.split("".join(rest)) if w)
+             if len(w) >= 3 and ITEM_ENDINGS.search(w)]
     # 管理维护费用项目 asks for the project 晋城市大数据应用局管理维护费用: 项目 said after its name
     return tuple(w for w in dict.fromkeys(words) if not vocabulary.names_subject(w)
                  and not (w.endswith("项目") and vocabulary.names_subject(w[:-2])))
