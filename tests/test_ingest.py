@@ -229,3 +229,40 @@ def test_files_read_in_parallel_give_the_same_index_as_one_by_one(tmp_path, monk
         kb = KnowledgeBase.open(index, settings=hashing_settings(index))
         read[jobs] = (kb.documents, kb.corpus.facts_in(set(kb.corpus.documents)))
     assert read["1"] == read["2"]
+
+
+def test_a_document_the_store_refuses_is_skipped_and_its_old_version_keeps_serving(tmp_path, monkeypatch):
+    from juesuan_qa.store.vectors import VectorIndex
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    text = SEED.read_text(encoding="utf-8")
+    (folder / "a.md").write_text(text, encoding="utf-8")
+    (folder / "b.md").write_text(text.replace("晋城市", "长治市"), encoding="utf-8")
+    index = tmp_path / "index"
+    ingest([folder], index)
+    store = open_store(hashing_settings(index))
+    try:
+        before = store.vectors.count()
+        documents = {d.doc_id: d.sha256 for d in store.tables.documents()}
+    finally:
+        store.close()
+    (folder / "b.md").write_text(text.replace("晋城市", "长治市") + "\n补充说明。\n", encoding="utf-8")
+    real = VectorIndex.add
+
+    def refuse(self, ids, vectors, doc_id, version):
+        if "长治" in doc_id or "b" == doc_id[:1]:
+            raise RuntimeError("Expected IDs to be unique\nsecond line")
+        return real(self, ids, vectors, doc_id, version)
+
+    monkeypatch.setattr(VectorIndex, "add", refuse)
+    report = ingest([folder], index)
+    reasons = dict(report.skipped)
+    assert "could not be stored (RuntimeError: Expected IDs to be unique)" in reasons[str(folder / "b.md")]
+    assert report.unchanged == [str(folder / "a.md")]
+    store = open_store(hashing_settings(index))
+    try:
+        assert {d.doc_id: d.sha256 for d in store.tables.documents()} == documents  # the old b serves on
+        assert store.vectors.count() == before
+    finally:
+        store.close()

@@ -119,7 +119,7 @@ def unusable(path: Path) -> str | None:
 
 # Bumped when the readers change what they extract: an index read by other readers is re-read
 # from its files at the next ingest (no file counts as unchanged), never served half old.
-READER_VERSION = "6"
+READER_VERSION = "7"
 
 
 class KnowledgeBase:
@@ -245,7 +245,14 @@ class KnowledgeBase:
                 disclosure = _build(group, report)
                 if disclosure is None:
                     continue
-                _store(store, embedder, disclosure, settings.model_name)
+                try:
+                    _store(store, embedder, disclosure, settings.model_name)
+                except Exception as error:  # a document the store refuses must not lose the batch
+                    log.exception("failed to store %s", disclosure.document.doc_id)
+                    reason = str(error).strip().splitlines()[0][:120] if str(error).strip() else ""
+                    report.skipped.extend((str(s.path), f"{s.path.name}: could not be stored "
+                                                        f"({type(error).__name__}: {reason})") for s in group)
+                    continue
                 produced.add(disclosure.document.doc_id)
                 report.ingested.extend(str(s.path) for s in group)
             answer_items(store)
@@ -312,12 +319,18 @@ def _store(store: Store, embedder, disclosure: Disclosure, model_name: str) -> N
                              ).hexdigest()
     rows = [PassageRow(p, tuple(tokenize(p.indexed_text())), vector_id(p.passage_id, version), n)
             for n, p in enumerate(disclosure.passages)]
-    if rows:
-        vectors = embedder.embed_passages([p.indexed_text() for p in disclosure.passages])
-        store.vectors.add([r.vector_id for r in rows], vectors, doc.doc_id, version)
-    terms = [StoredTerm(t.kind, t.text, t.target)
-             for t in document_terms(disclosure.facts, [p.name for p in disclosure.projects])]
-    superseded = store.tables.replace_document(disclosure, rows, terms, model_name)
+    served = {r.vector_id for r in store.tables.passages([doc.doc_id])}
+    added = [r.vector_id for r in rows if r.vector_id not in served]
+    try:
+        if rows:
+            vectors = embedder.embed_passages([p.indexed_text() for p in disclosure.passages])
+            store.vectors.add([r.vector_id for r in rows], vectors, doc.doc_id, version)
+        terms = [StoredTerm(t.kind, t.text, t.target)
+                 for t in document_terms(disclosure.facts, [p.name for p in disclosure.projects])]
+        superseded = store.tables.replace_document(disclosure, rows, terms, model_name)
+    except Exception:
+        store.vectors.drop(added)  # the tables still point at the old version: its vectors stay
+        raise
     store.vectors.drop_other_versions(doc.doc_id, version)
     for old in superseded:
         store.vectors.drop_document(old)

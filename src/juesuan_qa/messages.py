@@ -43,6 +43,7 @@ REASONS: tuple[tuple[str, str], ...] = (
     (r"not a regular file", "不是普通文件"),
     (r"(\d+) MB, larger than a disclosure \((\d+) MB.*\)", r"\1 MB，超过公开文件的大小上限（\2 MB）"),
     (r"could not be read \((.*)\)", r"读取出错（\1）"),
+    (r"could not be stored \((.*)\)", r"写入索引出错（\1），索引中原有的版本不变"),
 )
 _COMPILED = tuple((re.compile(pattern), chinese) for pattern, chinese in REASONS)
 

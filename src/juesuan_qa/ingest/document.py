@@ -19,7 +19,7 @@ from juesuan_qa.ingest.prose import extract_figures, make_passages
 from juesuan_qa.ingest.selfcheck import self_check
 from juesuan_qa.ingest.tables import TABLE_CODE, UNIT, TableSection, collect_section, read_table
 from juesuan_qa.records import Disclosure, Document, Fact, Passage, TableRecord
-from juesuan_qa.textutil import fold
+from juesuan_qa.textutil import fold, parse_number
 
 READERS = {".md": read_markdown, ".markdown": read_markdown, ".txt": read_markdown, ".pdf": read_pdf,
            ".docx": read_docx, ".xlsx": read_xlsx}
@@ -215,7 +215,7 @@ def build_disclosure(blocks: list[Block], *, doc_id: str, source: str, sha256: s
             result.notes.extend(f"{section.code or section.title}: {text}" for _, text in section.notes)
             _add_table(result, _record(section, title_block, facts))
             continue
-        paragraphs = [b for b in body if b.kind == "para" and b.text]
+        paragraphs = prose_of(body)
         if table_type(title_block.text) and is_table_title(fold(title_block.text)) \
                 and any(_EMPTY_NOTE.search(b.text) for b in paragraphs[:3]):
             section = collect_section(title_block, body)  # a standard table printed as a note only
@@ -225,6 +225,41 @@ def build_disclosure(blocks: list[Block], *, doc_id: str, source: str, sha256: s
     result.facts[:] = [replace(f, role=column_role(f.column)) for f in result.facts]
     self_check(result)
     return result
+
+
+def prose_of(body: list[Block]) -> list[Block]:
+    """The paragraphs of a prose section, with any table in it as one paragraph per row: a table
+    that is no standard budget table (重点项目绩效目标情况 with a 绩效目标 column of sentences, a
+    list of 预算单位) is read for its words, "header：cell" joined, or it would not be read at all."""
+    out: list[Block] = []
+    header: list[str] = []
+    last_row = False  # whether the paragraph before is a table row's
+    for block in body:
+        if block.kind == "para" and block.text:
+            out.append(block)
+            last_row = False
+        elif block.kind == "table":
+            rows = [r for r in block.rows if any(c.strip() for c in r.cells)]
+            if rows and not header and not any(parse_number(c) is not None for c in rows[0].cells if c):
+                header, rows = [_flat(c) for c in rows[0].cells], rows[1:]
+            elif rows and header and [_flat(c) for c in rows[0].cells] == header:
+                rows = rows[1:]  # the header printed again on a continuation page
+            for row in rows:
+                cells = [_flat(c) for c in row.cells]
+                if last_row and not cells[0] and any(cells):
+                    out[-1].text = out[-1].text.removesuffix("。") + "".join(cells)  # a row the page break cut goes on
+                    continue
+                labels = (header + [""] * len(cells))[:len(cells)]
+                named = [f"{h}：{c}" if h else c for h, c in zip(labels, cells, strict=True) if c]
+                if named:
+                    out.append(Block("para", "；".join(named).rstrip("。；") + "。", row.line or block.line, page=row.page or block.page,
+                                     file=block.file))
+                    last_row = True
+    return out
+
+
+def _flat(cell: str) -> str:
+    return re.sub(r"\s*\n\s*", "", cell or "").strip()
 
 
 _EMPTY_NOTE = re.compile(r"本表无数据|无数据|没有.{0,20}(?:收入|支出|经费|预算|资金)|未安排|不涉及|无.{0,12}(?:收入|支出|预算)")
@@ -272,11 +307,19 @@ def _is_table_section(title: Block, body: list[Block]) -> bool:
 
 
 def _add_passages(result: Disclosure, passages: list[Passage]) -> None:
-    """Keep one copy of a passage printed twice (converted files repeat sections)."""
+    """Keep one copy of a passage printed twice (converted files repeat sections); a passage id
+    (file, page, line of its first block) taken already — two chunks starting on the rows of one
+    table, which have no lines of their own — gets a suffix, in document order."""
     seen = {p.text for p in result.passages}
+    ids = {p.passage_id for p in result.passages}
     for passage in passages:
         if passage.text in seen:
             continue
         seen.add(passage.text)
+        n = 1
+        while passage.passage_id in ids:
+            passage = replace(passage, passage_id=f"{passage.passage_id.rsplit('~', 1)[0]}~{n}")
+            n += 1
+        ids.add(passage.passage_id)
         result.passages.append(passage)
         result.figures.extend(extract_figures(passage))

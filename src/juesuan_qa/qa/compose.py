@@ -6,9 +6,12 @@ the citation number of its source. Nothing in this module invents a number.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from juesuan_qa.domain.units import MONEY, asked_money_unit, convert
 from juesuan_qa.domain.vocabulary import GRAND_ROWS, table_type, type_name
 from juesuan_qa.ingest.projects import SHEET_TABLE
+from juesuan_qa.qa.lists import layout
 from juesuan_qa.records import Answer, Citation, Document, Fact, Passage, Related, TextFigure, Value
 from juesuan_qa.textutil import format_amount, norm_label
 
@@ -260,13 +263,16 @@ def passage_answer(question: str, quotes: list, documents: dict[str, Document]) 
 
 def list_answer(question: str, listing, documents: dict[str, Document]) -> Answer:
     """A printed list quoted whole: its opening and every item, one citation (qa.lists)."""
-    from dataclasses import replace
-
-    from juesuan_qa.qa.lists import layout
-
     citation = replace(cite_passage(listing.passage, documents), quote=listing.text)
     body = "\n".join(f"> {line}" for line in layout(listing).splitlines() if line.strip())
     text = f"据{who(documents, listing.passage.doc_id)}公开文件“{listing.passage.section}”：\n{body}[1]"
+    return Answer(question, "text", False, text, [], [citation])
+
+
+def cause_answer(question: str, cause, documents: dict[str, Document]) -> Answer:
+    """A change and the reason the document gives for it, quoted whole, one citation (qa.causes)."""
+    citation = replace(cite_passage(cause.passage, documents), quote=cause.text)
+    text = f"据{who(documents, cause.passage.doc_id)}公开文件“{cause.passage.section}”：\n> {cause.text}[1]"
     return Answer(question, "text", False, text, [], [citation])
 
 

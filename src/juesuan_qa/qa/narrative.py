@@ -169,5 +169,5 @@ def extract(slots: Slots, hits: list[Hit], project_name: str = "", max_sentences
     coverage = sum(w for t, w in weights.items() if t in text) / (sum(weights.values()) or 1)
     if name and any(q.passage.passage_id in fielded for q in chosen):
         coverage = 1.0  # the named project's field that answers this kind of question
-    chosen.sort(key=lambda q: (q.passage.line_start, q.passage.passage_id))
+    chosen.sort(key=lambda q: (q.passage.page or 0, q.passage.line_start or 0, q.passage.passage_id))
     return chosen, coverage

@@ -18,9 +18,9 @@ from dataclasses import dataclass, replace
 
 from juesuan_qa.domain.vocabulary import COMPARABLE_ITEMS, never_disclosed
 from juesuan_qa.ingest.projects import SHEET_TABLE
-from juesuan_qa.qa import across, compose, items, lists
+from juesuan_qa.qa import across, causes, compose, items, lists
 from juesuan_qa.qa.arithmetic import compute
-from juesuan_qa.qa.figures import best_figure, score_figures
+from juesuan_qa.qa.figures import best_figure, question_terms, score_figures
 from juesuan_qa.qa.lexicon import Vocabulary
 from juesuan_qa.qa.narrative import MIN_COVERAGE, extract, retrieve
 from juesuan_qa.qa.numeric import (
@@ -63,6 +63,9 @@ class Corpus:
 
     def projects_in(self, doc_ids: set[str]) -> list[Project]:
         return self.store.projects(doc_ids)
+
+
+MAX_CAUSE_DOCUMENTS = 3  # a why-question is about a department: read its passages, not the corpus's
 
 
 def ask(corpus: Corpus, question: str, scope: set[str] | None = None) -> Answer:
@@ -334,7 +337,20 @@ def _enumeration(corpus: Corpus, slots: Slots) -> Answer | None:
     return compose.list_answer(slots.question, listing, corpus.documents)
 
 
+def _cause(corpus: Corpus, slots: Slots) -> Answer | None:
+    """A why-question about one department: the change of the item asked and its stated reason."""
+    if not causes.ASKS_WHY.search(slots.content) or not slots.named or len(slots.doc_ids) > MAX_CAUSE_DOCUMENTS:
+        return None
+    passages = [row.passage for row in corpus.store.passages(sorted(slots.doc_ids))]
+    found = causes.find_cause(passages, question_terms(slots), causes.direction(slots.content))
+    return compose.cause_answer(slots.question, found, corpus.documents) if found else None
+
+
 def _narrative(corpus: Corpus, slots: Slots, project: Project | None, coverage: str) -> Answer:
+    if project is None:
+        answer = _cause(corpus, slots)
+        if answer:
+            return answer
     sections = {project.section} if project else None
     hits = retrieve(corpus.search, slots, sections)
     quotes, covered = extract(slots, hits, project.name if project else "")

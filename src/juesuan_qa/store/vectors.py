@@ -66,6 +66,10 @@ class VectorIndex:
     def drop_other_versions(self, doc_id: str, version: str) -> None:
         self.collection.delete(where={"$and": [{"doc": doc_id}, {"version": {"$ne": version[:16]}}]})
 
+    def drop(self, ids: list[str]) -> None:
+        for start in range(0, len(ids), _BATCH):
+            self.collection.delete(ids=ids[start:start + _BATCH])
+
     def drop_document(self, doc_id: str) -> None:
         self.collection.delete(where={"doc": doc_id})
 
