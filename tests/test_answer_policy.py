@@ -271,3 +271,15 @@ def test_a_sentence_opening_with_its_comparison_continues_the_subject_before_it(
     rate = next(f for f in figures if f.value == 31.93)
     assert rate.sentence.startswith("（二）社会保障和就业（类）支出") and rate.sentence.endswith("增长 31.93%。")
     assert _first(_corpus([], prose), "社会保障和就业支出比上年增长了百分之几？") == 31.93
+
+
+def test_the_stock_on_the_date_asked_is_not_the_purchase_planned():
+    from juesuan_qa.qa.router import dates_in, route
+
+    assert dates_in("截至2025年12月31日") == {(2025, 12, 31)} and dates_in("截至 2025 年底") == {(2025, 12, 31)}
+    prose = ("截至2025年12月31日，示范市测试局共有车辆5辆，其中：执法执勤用车5辆。"
+             "2026年单位预算安排购置车辆0辆，其中：执法执勤用车0辆。")
+    corpus = _corpus([], prose)
+    slots = route(f"{DEPARTMENT}2026年单位预算披露，截至2025年12月31日该单位共有多少辆车？", list(corpus.documents.values()),
+                  corpus.vocabulary)
+    assert "单位" not in slots.content and slots.dates == {(2025, 12, 31)}  # 该单位 is who; the date is when

@@ -40,3 +40,9 @@ def test_the_parent_named_beside_a_unit_is_not_outside_the_index():
         slots = route(question, [unit], build_vocabulary([]))
         assert slots.unknown_org == "" and slots.doc_ids == {"d1"} and slots.intent == "enumerate", question
     assert route("上海市司法局2026年主要职能有哪些？", [unit], build_vocabulary([])).unknown_org == "上海市司法局"
+
+
+def test_a_subject_printed_with_words_between_its_parts_is_found():
+    passages = _passages(["北京市商务局下属 8 个预算单位，分别为北京市国际服务贸易事务中心、北京市商务局综合事务中心及北京市对外贸易学校。"])
+    listing = find_list(passages, subject_terms("部门预算包括哪些下属预算单位"))
+    assert listing is not None and listing.text.endswith("北京市对外贸易学校。")

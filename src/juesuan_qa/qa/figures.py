@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from juesuan_qa.domain.units import unit_class
 from juesuan_qa.domain.vocabulary import GRAND_ROWS, SIDE_TOTALS, SUBSET_WORDS, scope_named
-from juesuan_qa.qa.router import Slots
+from juesuan_qa.qa.router import Slots, dates_in
 from juesuan_qa.records import TextFigure
 from juesuan_qa.store.bm25 import tokenize
 from juesuan_qa.textutil import fold
@@ -126,6 +126,9 @@ def score_figures(slots: Slots, figures: list[TextFigure], *, sections: set[str]
             else:
                 done = any(w in context for w in words)
             score += OPERATION_BONUS if done else -OPERATION_BONUS
+        if slots.dates and slots.dates & dates_in(figure.sentence[:figure.sentence.find(before)] if before in
+                                                  figure.sentence else figure.sentence):
+            score += OPERATION_BONUS  # 截至2025年12月31日…共有车辆5辆: the stock on the date asked
         if any(y in context for y in years):
             score += OPERATION_BONUS
         elif re.search(r"20\d\d年", context) and years:

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from juesuan_qa.records import Passage
+from juesuan_qa.store.bm25 import tokenize
 from juesuan_qa.textutil import fold
 
 # what asks for a list; 哪些项目 (project sheets) is the router's own list intent
@@ -43,6 +44,14 @@ def subject_terms(content: str) -> list[str]:
     """What the list is of (职能, 内设机构, 预算单位): the question without its asking words."""
     rest = _ASK_WORDS.sub(" ", content)
     return [w for w in rest.split() if len(w) >= 2 and w not in _EVERYWHERE]
+
+
+def _names(term: str, text: str) -> bool:
+    """Whether a sentence names the term, its words perhaps apart (下属预算单位 printed 下属8个预算单位)."""
+    if term in text:
+        return True
+    words = [w for w in tokenize(term) if w.strip()]
+    return len(words) > 1 and re.search(".{0,6}".join(map(re.escape, words)), text) is not None
 
 
 def _number(match: re.Match[str]) -> int:
@@ -99,11 +108,12 @@ def find_list(passages: list[Passage], terms: list[str]) -> Listing | None:
         end = end_match.end() if end_match else len(text)
         sentence = text[begin:end]
         folded = fold(sentence)
-        found = [t for t in terms if t in folded]
+        found = [t for t in terms if _names(t, folded)]
         opens = list(_OPENS.finditer(sentence))
         if found and opens:
             items_end = max(_items_after(text, begin + o.end()) for o in opens)
-            if items_end > 0 or sentence.count("、") >= 2:
+            listed = sentence[opens[0].end():]
+            if items_end > 0 or listed.count("、") + (1 if re.search("[及和与]", listed) else 0) >= 2:
                 score = sum(len(t) for t in found) * 10 + (5 if items_end > 0 else 0)
                 if best is None or score > best[0]:
                     best = (score, begin, items_end if items_end > 0 else end)

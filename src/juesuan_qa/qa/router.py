@@ -29,9 +29,25 @@ _LEVEL = re.compile(r"[（(]本级[）)]$")
 _ORG_START = re.compile(r".*(?:年度|年底|年末|[年月的了在是问给向对、，,？?：:“”\"（）()#])")
 _ORG_PREFIX = re.compile(r"^(?:和|与|及|各|每个|所有|请问|列出|查询|查一下|下属单位|下属|所属|本|该|其|我市|全市)")
 _YEAR = re.compile(r"(20\d{2})\s*年")
-_SOURCE_CLAUSE = re.compile(r"^(?:根据|据|按照|从)[^，,？?]*[，,]|^[^，,？?]*(?:显示|表明|可知|来看)[，,]|"
+_SOURCE_CLAUSE = re.compile(r"^(?:根据|据|按照|从)[^，,？?]*[，,]|^[^，,？?]*(?:显示|表明|可知|来看|披露|列示|公布|提到|写明)[，,]|"
                             r"[（(](?:20\d{2}年度?)?(?:部门|单位)?(?:预算|决算)(?:公开|说明)?[）)]")
 _DATE = re.compile(r"(?:截至|截止|到)?20\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?|底|末)(?:底|末)?|(?:截至|截止)20\d{2}年")
+# 该单位 / 本部门 point at the department asked about: who, not what
+_POINTERS = re.compile(r"[该本此](?:单位|部门|局|委|办|中心)")
+
+
+def dates_in(text: str) -> set[tuple[int, int, int]]:
+    """The dates a text states (截至2025年12月31日, 2025年底 = 12月31日), as (year, month, day)."""
+    found = set()
+    for match in re.finditer(r"(20\d{2})\s*年\s*(?:(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日)?|(底|末))", text):
+        year, month, day, end = match.groups()
+        if end:
+            found.add((int(year), 12, 31))
+        elif month:
+            found.add((int(year), int(month), int(day) if day else 0))
+    return found
+
+
 _NARRATIVE = re.compile(
     r"为什么|为何|原因|怎么回事|什么是|是什么|指什么|指的是|含义|意思|定义|做了什么|干什么|做什么|做了哪些|哪些工作|"
     r"职责|负责什么|有什么|措施|怎么改进|如何|问题|哪家|哪些|哪里|谁|介绍|说明一下|内容|什么")
@@ -61,6 +77,7 @@ class Slots:
     folded: str
     doc_ids: set[str]
     years: list[int] = field(default_factory=list)
+    dates: frozenset[tuple[int, int, int]] = frozenset()  # 截至2025年12月31日: the date a figure is asked at
     unknown_org: str = ""
     unknown_year: int | None = None
     intent: str = "numeric"  # numeric | narrative | list
@@ -253,14 +270,17 @@ def route(question: str, documents: list[Document], vocabulary: Vocabulary) -> S
     content = folded
     for start, end in sorted(spans, reverse=True):
         content = content[:start] + content[end:]
+    dates = dates_in(content)
     content = _YEAR.sub("", _DATE.sub("", content))  # 截至2025年底 dates the figure; it is not what is asked
+    content = _POINTERS.sub("", content)
     content = _SOURCE_CLAUSE.sub("", content)  # 根据…部门预算，/ 单位预算显示，: where to look, not what
     for document in documents:
         for alias in department_aliases(document.department):
             content = content.replace(alias, "")
     names = frozenset(t for d in documents for t in _name_words(d.department))
     departments = frozenset(d.department for d in documents if d.doc_id in doc_ids)
-    slots = Slots(question=question, folded=folded, doc_ids=doc_ids, years=years, unknown_org=unknown_org,
+    slots = Slots(question=question, folded=folded, doc_ids=doc_ids, years=years, dates=frozenset(dates),
+                  unknown_org=unknown_org,
                   unknown_year=unknown_year, content=content, names=names, departments=departments,
                   kinds={d.doc_id: d.kind for d in documents if d.doc_id in doc_ids},
                   named=bool(matched) and not by_place, focus=focus & doc_ids)
