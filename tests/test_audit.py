@@ -8,7 +8,7 @@ from textwrap import dedent
 
 import pytest
 
-from juesuan_qa.audit import Finding, audit, audit_document, render_markdown, render_text, to_json
+from juesuan_qa.audit import Finding, audit, audit_document, citations, render_markdown, render_text, to_json
 from juesuan_qa.ingest.document import build_disclosure
 from juesuan_qa.ingest.markdown import parse_markdown
 from juesuan_qa.records import Fact, TextFigure
@@ -28,7 +28,7 @@ def of(findings: list[Finding], status: str, rule: str | None = None) -> list[Fi
 
 @pytest.fixture(scope="module")
 def seed_findings(seed) -> list[Finding]:
-    return audit_document(seed.facts, seed.figures)
+    return audit_document(seed.facts, seed.figures, seed.passages, seed.tables, seed.document.year)
 
 
 # ---- (1) the seed as published ----
@@ -36,7 +36,7 @@ def seed_findings(seed) -> list[Finding]:
 
 def test_seed_tables_agree_except_rounding(seed_findings):
     """Hand-checked: no table figure of the seed contradicts another beyond 0.01 万元."""
-    table_rules = [f for f in seed_findings if not f.rule.startswith("prose_")]
+    table_rules = [f for f in seed_findings if not f.rule.startswith("prose_") and f.rule not in ("wording", "heading_year")]
     assert len(table_rules) > 100
     assert not of(table_rules, "mismatch")
     assert {f.rule for f in of(table_rules, "rounding")} == {"code_sum", "year_items"}
@@ -82,9 +82,11 @@ def test_seed_consistent_checks_are_ok(seed, seed_findings):
 
 
 def test_seed_sangong_prose_contradicts_itself(seed_findings):
-    """三公 total 比上年度减少2.41万元, while its items say 运行维护费 −6.45 and 接待费 −0.70 (−7.15)."""
-    [mismatch] = of(seed_findings, "mismatch")
+    """三公 total 比上年度减少2.41万元, while its items say 运行维护费 −6.45 and 接待费 −0.70 (−7.15); the
+    only figure that disagrees. The seed's two other mismatches are words printed twice (进行进行, 的建设的建设)."""
+    [mismatch] = [f for f in of(seed_findings, "mismatch") if f.rule != "wording"]
     assert mismatch.rule == "prose_sangong"
+    assert sorted(f.message for f in of(seed_findings, "mismatch", "wording")) == ["“的建设的建设”重复", "“进行进行”重复"]
     assert (mismatch.actual, mismatch.expected) == pytest.approx((-2.41, -7.15))
     assert all(isinstance(s, TextFigure) for s in mismatch.sources)
     assert "2.41" in mismatch.message and "7.15" in mismatch.message and "4.74" in mismatch.message
@@ -194,6 +196,17 @@ SYNTHETIC = dedent("""\
     1\t2\t3\t4\t5\t6\t7\t8\t9\t10\t11\t12
     8.00\t1.00\t5.00\t2.00\t3.00\t2.00\t7.00\t1.00\t4.50\t2.00\t2.50\t1.50
 
+    ## 政府性基金预算财政拨款收入支出决算表
+
+    公开07表
+
+    金额单位：万元
+
+    项目\t年初结转和结余\t本年收入\t本年支出\t年末结转和结余
+    合计\t\t\t\t
+
+    注：本表无数据。
+
     ## 第三部分 情况说明
 
     ### 一、收入支出决算总体情况说明
@@ -207,6 +220,10 @@ SYNTHETIC = dedent("""\
     基本支出60.00万元，占比54.55%；
 
     项目支出50.00万元，占比45.45%。
+
+    ### 四、一般公共预算财政拨款支出决算情况说明
+
+    社会保障和就业支出（类）10.00万元，主要用于养老保险缴费。一般公共服务支出100.00万元，比上年90.00万元增加。
     """)
 
 
@@ -214,12 +231,17 @@ def synthetic(text: str = SYNTHETIC):
     return build_disclosure(parse_markdown(text), doc_id="synthetic", source="synthetic.md", sha256="0")
 
 
+def audited(doc) -> list[Finding]:
+    return audit_document(doc.facts, doc.figures, doc.passages, doc.tables, doc.document.year)
+
+
 def test_consistent_document_has_no_mismatch():
     doc = synthetic()
-    findings = audit_document(doc.facts, doc.figures)
+    findings = audited(doc)
     assert not of(findings, "mismatch") and not of(findings, "rounding")
     assert {"code_sum", "row_sum", "column_group", "year_items", "total_composition", "balance", "sangong",
-            "basic_detail", "cross_table", "prose_amount", "prose_share", "prose_growth"} <= {f.rule for f in findings}
+            "basic_detail", "cross_table", "prose_amount", "prose_share", "prose_growth", "prose_name",
+            "prose_direction", "empty_table"} <= {f.rule for f in findings}
     sangong = [f for f in findings if f.rule == "sangong"]
     assert {(f.sources[0].row, f.sources[0].column, f.actual) for f in sangong} == {
         ("合计", "预算数", 8.0), ("公务用车购置及运行维护费", "预算数", 5.0),
@@ -231,6 +253,43 @@ def test_tables_are_recognised_by_their_words_not_their_numbers():
     before = audit_document(synthetic().facts, synthetic().figures)
     after = audit_document(synthetic(renumbered).facts, synthetic(renumbered).figures)
     assert sorted(f.rule for f in after) == sorted(f.rule for f in before)
+
+
+# ---- (3b) a document seeded with known errors, one of each kind ----
+
+SEEDED_ERRORS = [  # (the kind of error, what is changed in the consistent document, the rule that must flag it)
+    ("收入总计≠支出总计", "总计\t5\t115.00\t总计\t36\t115.00", "总计\t5\t115.00\t总计\t36\t116.00", "balance"),
+    ("类行本年 ≠ 基本 + 项目", "208\t社会保障和就业支出\t10.00\t10.00\t\n20805", "208\t社会保障和就业支出\t12.00\t10.00\t\n20805",
+     "row_sum"),
+    ("款 ≠ Σ 项", "30101\t基本工资\t30.00", "30101\t基本工资\t31.00", "code_sum"),
+    ("公用经费合计 ≠ 明细", "公用经费合计\t\t10.00", "公用经费合计\t\t12.00", "basic_detail"),
+    ("三公合计 ≠ 分项", "2.00\t7.00\t1.00\t4.50", "2.00\t7.50\t1.00\t4.50", "sangong"),
+    ("文字金额 ≠ 表格", "2024年度收入总计115.00万元", "2024年度收入总计125.00万元", "prose_amount"),
+    ("文字占比 ≠ 重算", "占比54.55%", "占比56.55%", "prose_share"),
+    ("文字增长率 ≠ 重算", "增长15.00%", "增长18.00%", "prose_growth"),
+    ("科目名称 ≠ 表格", "社会保障和就业支出（类）10.00万元", "社会福利支出（类）10.00万元", "prose_name"),
+    ("增减用词 ≠ 数字", "比上年90.00万元增加", "比上年90.00万元减少", "prose_direction"),
+    ("空表未说明", "注：本表无数据。\n", "", "empty_table"),
+    ("标题年份 ≠ 文件年度", "### 三、支出决算情况说明", "### 三、2023年度支出决算情况说明", "heading_year"),
+    ("词语重复", "主要用于养老保险缴费", "主要用于养老保险缴费缴费", "wording"),
+]
+
+
+def test_every_error_seeded_in_a_consistent_document_is_flagged():
+    text = SYNTHETIC
+    for kind, before, after, _ in SEEDED_ERRORS:
+        assert text.count(before) == 1, kind
+        text = text.replace(before, after)
+    flagged = {f.rule for f in of(audited(synthetic(text)), "mismatch")}
+    expected = {rule for *_, rule in SEEDED_ERRORS}
+    assert len({kind for kind, *_ in SEEDED_ERRORS}) >= 10 and expected <= flagged, expected - flagged
+
+
+@pytest.mark.parametrize("kind, before, after, rule", SEEDED_ERRORS, ids=[rule for *_, rule in SEEDED_ERRORS])
+def test_each_seeded_error_alone_is_flagged_by_its_rule(kind, before, after, rule):
+    findings = of(audited(synthetic(SYNTHETIC.replace(before, after))), "mismatch")
+    assert rule in {f.rule for f in findings}, kind
+    assert all(citations(f, {}) for f in findings if f.rule == rule)  # each finding cites its sources
 
 
 # ---- (4) rounding is not a mismatch ----
@@ -292,13 +351,41 @@ def test_audit_over_the_knowledge_base(kb, seed, seed_findings):
 def test_reports_cite_both_sides(seed, seed_findings):
     results, documents = {seed.document.doc_id: seed_findings}, {seed.document.doc_id: seed.document}
     text = render_text(results, documents)
-    assert "不一致 1" in text and "尾数误差 15" in text
+    assert "不一致 3" in text and "尾数误差 15" in text  # the 三公 sentence, and two words printed twice
     assert "第502行" in text and "比上年度减少2.41万元" in text and "比上年度减少6.45万元" in text
     assert "公开02表 · 收入决算表 · 行“行政单位医疗” · 列“本年收入合计” · 第159行" in text
     markdown = render_markdown(results, [seed.document])
     assert markdown.startswith("# 勾稽关系检查") and "| 晋城市大数据应用局" in markdown
     data = json.loads(json.dumps(to_json(results, documents), ensure_ascii=False))
     [doc] = data["documents"]
-    assert doc["counts"]["mismatch"] == 1 and doc["counts"]["rounding"] == 15
-    assert len(doc["findings"]) == 16 and doc["findings"][0]["status"] == "mismatch"
+    assert doc["counts"]["mismatch"] == 3 and doc["counts"]["rounding"] == 15
+    assert len(doc["findings"]) == 18 and doc["findings"][0]["status"] == "mismatch"
     assert all(c["quote"] and (c["line"] or c["page"]) for f in doc["findings"] for c in f["citations"])
+
+
+def test_the_report_groups_by_section_most_serious_first_and_exports_word_and_excel(tmp_path):
+    from docx import Document as Word
+    from openpyxl import load_workbook
+
+    from juesuan_qa.audit_report import grouped, to_markdown, write_docx, write_xlsx
+
+    text = SYNTHETIC
+    for _, before, after, _ in SEEDED_ERRORS:
+        text = text.replace(before, after)
+    doc = synthetic(text)
+    reports = grouped({"synthetic": audited(doc)}, {"synthetic": doc.document})
+    [report] = reports
+    ranks = [(item.finding.status != "mismatch", item.severity) for section in report.sections for item in section.items[:1]]
+    assert ranks == sorted(ranks) and ranks[0] == (False, 1)  # sections in the order of their most serious finding
+    assert all(item.cited for section in report.sections for item in section.items)
+    markdown = to_markdown(reports)
+    assert markdown.index("| 文件 |") < markdown.index("### ") and "不一致（严重）" in markdown
+    write_docx(reports, tmp_path / "r.docx")
+    write_xlsx(reports, tmp_path / "r.xlsx")
+    word = Word(str(tmp_path / "r.docx"))
+    assert word.tables[0].rows[1].cells[4].text == str(report.counts["mismatch"])  # the count summary first
+    assert any(p.text.startswith("【不一致（严重）】") for p in word.paragraphs)
+    book = load_workbook(tmp_path / "r.xlsx")
+    rows = list(book["问题清单"].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == sum(len(s.items) for s in report.sections) and rows[0][2] == "不一致（严重）"
+    assert book["汇总"]["E2"].value == report.counts["mismatch"]

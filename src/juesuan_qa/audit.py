@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, replace
 from typing import TYPE_CHECKING, Any
 
@@ -45,9 +45,10 @@ from juesuan_qa.audit_rules import (
     spread,
     table_findings,
 )
+from juesuan_qa.audit_wording import Said, directions, empty_tables, heading_years, subject_names, wording
 from juesuan_qa.domain.units import FIGURE, MONEY, convert
-from juesuan_qa.qa.compose import cite_fact, cite_figure, place_of
-from juesuan_qa.records import Citation, Document, Fact, TextFigure
+from juesuan_qa.qa.compose import cite_fact, cite_figure, cite_passage, place_of
+from juesuan_qa.records import Citation, Document, Fact, Passage, TableRecord, TextFigure
 from juesuan_qa.textutil import figure_text, fold, norm_label
 
 if TYPE_CHECKING:
@@ -59,7 +60,8 @@ RULE_NAMES = {
     "code_sum": "科目合计", "row_sum": "同行合计", "column_group": "栏目小计", "year_items": "本年合计",
     "total_composition": "总计构成", "balance": "收支平衡", "sangong": "三公经费", "basic_detail": "基本支出明细",
     "cross_table": "跨表一致", "basic_split": "人员与公用经费", "prose_amount": "文字与表格", "prose_share": "占比", "prose_growth": "增减率",
-    "prose_completion": "预算完成率", "prose_sangong": "三公增减",
+    "prose_completion": "预算完成率", "prose_sangong": "三公增减", "prose_name": "科目名称",
+    "prose_direction": "增减表述", "empty_table": "空表说明", "heading_year": "标题年份", "wording": "文字表述",
 }
 STATUS_NAMES = {OK: "一致", ROUNDING: "尾数误差", MISMATCH: "不一致"}
 _LEAD = re.compile(r"^(?:其中|\d{4}年度?|全年|本年度|本年)+")
@@ -67,13 +69,18 @@ _CHANGE = ("增加", "减少", "增长", "下降", "上升")
 MIN_KEY = 4  # a label shorter than 基本支出 names nothing on its own
 
 
-def audit_document(facts: list[Fact], figures: list[TextFigure]) -> list[Finding]:
-    """Every check for one document: table rules first, then prose against tables.
+def audit_document(facts: list[Fact], figures: list[TextFigure], passages: Sequence[Passage] = (),
+                   tables: Sequence[TableRecord] = (), year: int | None = None) -> list[Finding]:
+    """Every check for one document: table rules first, then prose against tables, then the
+    prose's words (audit_wording: names, directions, empty tables, heading years, slips).
 
-    Callers pass one document's facts and figures (filter by doc id); findings come back
-    in rule order, each with status ok / rounding / mismatch.
+    Callers pass one document's records (filter by doc id); findings come back in rule order,
+    each with status ok / rounding / mismatch.
     """
-    found = table_findings(facts) + list(prose_findings(facts, figures))
+    passages, tables = list(passages), list(tables)
+    found = table_findings(facts) + list(prose_findings(facts, figures)) + list(subject_names(facts, figures)) \
+        + list(directions(figures)) + list(empty_tables(tables, facts, passages)) \
+        + list(heading_years(year, facts, passages)) + list(wording(passages))
     unique: dict[object, Finding] = {}
     for finding in found:  # row and column rules can meet on the same cells; a table repeats its 合计 per page
         key = frozenset(map(id, finding.sources))
@@ -91,9 +98,10 @@ def audit(kb: KnowledgeBase, doc_id: str | None = None) -> dict[str, list[Findin
     ids = [doc_id] if doc_id else list(corpus.documents)
     results = {}
     for d in ids:
-        findings = audit_document(corpus.facts_in({d}), corpus.figures_in({d}))
-        texts = [row.passage.text for row in kb.store.tables.passages([d])] \
-            if any(isinstance(s, TextFigure) for f in findings for s in f.sources) else []
+        passages = [row.passage for row in kb.store.tables.passages([d])]
+        findings = audit_document(corpus.facts_in({d}), corpus.figures_in({d}), passages,
+                                  kb.store.tables.tables([d]).get(d, []), corpus.documents[d].year)
+        texts = [p.text for p in passages]
         results[d] = [whole_sentences(f, texts) for f in findings]
     return results
 
@@ -379,7 +387,9 @@ def notable(findings: Iterable[Finding]) -> list[Finding]:
 def citations(finding: Finding, documents: Mapping[str, Document]) -> list[Citation]:
     """Citations of the printed sources, each place once (three figures of one sentence cite it once);
     blank cells (zeros by convention) are counted, not cited."""
-    cited = [cite_fact(s, dict(documents)) if isinstance(s, Fact) else cite_figure(s, dict(documents))
+    cited = [cite_fact(s, dict(documents)) if isinstance(s, Fact) else
+             replace(cite_passage(s.passage, dict(documents)), quote=s.sentence) if isinstance(s, Said) else
+             cite_figure(s, dict(documents))
              for s in finding.sources if not (isinstance(s, Fact) and s.empty)]
     return list(dict.fromkeys(cited))
 
@@ -424,19 +434,10 @@ def render_text(results: Mapping[str, list[Finding]], documents: Mapping[str, Do
 
 def render_markdown(results: Mapping[str, list[Finding]],
                     documents: Mapping[str, Document] | Iterable[Document]) -> str:
-    """Markdown for the web page or a file: a summary table, then one section per document."""
-    documents = _docs(documents)
-    out = ["# 勾稽关系检查", "", "| 文件 | 检查 | 一致 | 尾数误差 | 不一致 |", "|---|---:|---:|---:|---:|"]
-    for doc_id, findings in results.items():
-        c = counts(findings)
-        out.append(f"| {_title(doc_id, documents)} | {c['checks']} | {c[OK]} | {c[ROUNDING]} | {c[MISMATCH]} |")
-    for doc_id, findings in results.items():
-        out += ["", f"## {_title(doc_id, documents)}", "", _summary(counts(findings))]
-        for finding in notable(findings):
-            out += ["", f"- **{STATUS_NAMES[finding.status]}** · {RULE_NAMES.get(finding.rule, finding.rule)}："
-                        f"{finding.message}{_blanks(finding)}"]
-            out += [f"  {n}. {_cited(c)}" for n, c in enumerate(citations(finding, documents), start=1)]
-    return "\n".join(out) + "\n"
+    """Markdown for the web page or a file: the report of audit_report (by section, most serious first)."""
+    from juesuan_qa.audit_report import grouped, to_markdown
+
+    return to_markdown(grouped(results, _docs(documents)))
 
 
 def to_json(results: Mapping[str, list[Finding]],

@@ -175,7 +175,9 @@ def docs(index: IndexOption = None,
 def audit(doc: Annotated[str | None, typer.Argument(help="document id (default: every document)")] = None,
           index: IndexOption = None,
           json_out: Annotated[Path | None, typer.Option("--json", help="write the findings as JSON")] = None,
-          md_out: Annotated[Path | None, typer.Option("--md", help="write the findings as markdown")] = None) -> None:
+          md_out: Annotated[Path | None, typer.Option("--md", help="write the findings as markdown")] = None,
+          docx_out: Annotated[Path | None, typer.Option("--docx", help="write the report as Word")] = None,
+          xlsx_out: Annotated[Path | None, typer.Option("--xlsx", help="write the report as Excel")] = None) -> None:
     """Cross-table consistency checks (勾稽关系), each finding with both citations."""
     from juesuan_qa.audit import audit as run
     from juesuan_qa.audit import render_markdown, render_text, to_json
@@ -191,6 +193,14 @@ def audit(doc: Annotated[str | None, typer.Argument(help="document id (default: 
         json_out.write_text(json.dumps(to_json(results, documents), ensure_ascii=False, indent=2), encoding="utf-8")
     if md_out:
         md_out.write_text(render_markdown(results, documents), encoding="utf-8")
+    if docx_out or xlsx_out:
+        from juesuan_qa.audit_report import grouped, write_docx, write_xlsx
+
+        reports = grouped(results, documents)
+        if docx_out:
+            write_docx(reports, docx_out)
+        if xlsx_out:
+            write_xlsx(reports, xlsx_out)
 
 
 @app.command("answer-batch")

@@ -155,12 +155,18 @@ def build(kb):
         return str(docx), str(xlsx), f"共{summary.total}条，其中需复核{summary.needs_review}条。"
 
     def audit(doc_id):
+        """The report on the page, and as Word and Excel to hand on."""
         if not doc_id:
-            return "请选择一份公开文件。"
+            return "请选择一份公开文件。", None, None
         from juesuan_qa.audit import audit as run
-        from juesuan_qa.audit import render_markdown
+        from juesuan_qa.audit_report import grouped, to_markdown, write_docx, write_xlsx
 
-        return inert(render_markdown(run(state.kb, doc_id), state.kb.corpus.documents))
+        reports = grouped(run(state.kb, doc_id), state.kb.corpus.documents)
+        folder = Path(tempfile.mkdtemp())
+        docx, xlsx = folder / "勾稽关系检查报告.docx", folder / "勾稽关系检查报告.xlsx"
+        write_docx(reports, docx)
+        write_xlsx(reports, xlsx)
+        return inert(to_markdown(reports)), str(docx), str(xlsx)
 
     def upload(files):
         if not files:
@@ -210,6 +216,9 @@ def build(kb):
                     audit_doc = gr.Dropdown(state.documents(), label="公开文件", elem_id="audit-doc")
                     check = gr.Button("检查勾稽关系")
                     audit_report = gr.Markdown(elem_id="audit-report")
+                    with gr.Row():
+                        audit_docx = gr.File(label="检查报告（Word）", elem_id="audit-docx")
+                        audit_xlsx = gr.File(label="检查报告（Excel）", elem_id="audit-xlsx")
                 with gr.Tab("上传公开文件"):
                     files = gr.File(label="PDF / Word / Excel / Markdown", file_count="multiple",
                                     file_types=[".pdf", ".docx", ".xlsx", ".md", ".txt"])
@@ -229,7 +238,7 @@ def build(kb):
         demo.load(state.charts, [department, year, kind], [charts])
         demo.load(state.overview, [department, year, kind], [overview])
         add.click(upload, [files], [upload_note, overview, department, year, kind, audit_doc])
-        check.click(audit, [audit_doc], [audit_report])
+        check.click(audit, [audit_doc], [audit_report, audit_docx, audit_xlsx])
     # a table answer is milliseconds and a passage answer tens of them: questions are answered side by
     # side (each thread has its own store connection), not one visitor after another
     demo.queue(default_concurrency_limit=CONCURRENT_QUESTIONS)
