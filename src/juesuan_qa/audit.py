@@ -173,15 +173,21 @@ def label_index(facts: list[Fact]) -> dict[str, list[Fact]]:
     return index
 
 
+_MEASURE_TAIL = re.compile(r"(?:财政拨款|支出|决算数?|预算数?|为|共计|合计|安排)+$")
+
+
 def lookup(index: dict[str, list[Fact]], words: str) -> list[Fact]:
     """Table figures named by the longest suffix of the words that is a known label."""
     words = _LEAD.sub("", fold(words).replace("(类)", ""))
+    measure = "决算" if "决算" in words else "预算" if "预算" in words else ""
+    core = _MEASURE_TAIL.sub("", words)  # “三公”经费财政拨款支出决算 is the 三公 total's 决算数
     item = sangong_item(words.removesuffix("支出")) if len(words) <= 14 else None
-    item = "total" if item is None and "三公" in words and words.endswith("经费") else item
+    item = "total" if item is None and "三公" in core and core.endswith("经费") else item
     if item == "total" and "三公" not in words or item != "total" and not words.endswith(("费", "费支出")):
         item = None
     if item and f"三公:{item}" in index:
-        return index[f"三公:{item}"]
+        cells = index[f"三公:{item}"]
+        return ([f for f in cells if measure in f.column] or cells) if measure else cells
     for start in range(0, len(words) - MIN_KEY + 1):
         if words[start:] in index:  # the same label in the 财政拨款 tables is another reading of it
             return index[words[start:]] + index.get("财政拨款" + words[start:], [])
