@@ -237,3 +237,18 @@ def test_an_upload_says_in_chinese_what_was_skipped_and_why(page):
     text = page.locator("body").inner_text()
     assert "加入 0 个文件" in text and "设了打开密码" in text and "PDF 没有页面" in text
     page.get_by_role("tab", name="来源").click()
+
+
+def test_the_audit_tab_shows_the_report_and_offers_it_as_word_and_excel(corpus_page):
+    corpus_page.get_by_role("tab", name="一致性检查").click()
+    corpus_page.locator("#audit-doc input").click()
+    corpus_page.get_by_role("option", name="上海市普陀区司法局 2026年度预算", exact=True).click()
+    corpus_page.get_by_role("button", name="检查勾稽关系").click()
+    corpus_page.wait_for_function("document.querySelector('#audit-report').innerText.includes('检查')", timeout=30000)
+    report = corpus_page.locator("#audit-report").inner_text()
+    assert "不一致" in report and "医疗卫生与计划生育支出" in report  # the name the text gives a 类 the table calls otherwise
+    corpus_page.locator("#audit-docx a, #audit-docx .file-preview").first.wait_for(timeout=30000)
+    assert ".docx" in corpus_page.locator("#audit-docx").inner_text()
+    assert ".xlsx" in corpus_page.locator("#audit-xlsx").inner_text()
+    corpus_page.locator("#audit-report").screenshot(path=str(SHOTS / "audit-report.png"))
+    corpus_page.get_by_role("tab", name="来源").click()
