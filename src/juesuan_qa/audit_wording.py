@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from juesuan_qa.audit_rules import MISMATCH, OK, Finding, lead, name
 from juesuan_qa.domain.units import FIGURE, MONEY, convert, parse_figure
+from juesuan_qa.domain.vocabulary import DIRECTION_WORDS
 from juesuan_qa.records import Fact, Passage, TableRecord, TextFigure
 from juesuan_qa.textutil import fold, norm_label, split_sentences
 
@@ -69,8 +70,7 @@ def subject_names(facts: list[Fact], figures: list[TextFigure]) -> Iterator[Find
 
 
 _COMPARE = re.compile(r"(?:比|较|与)[^，,。；\d]{0,20}(?:20\d{2}\s*年[^，,。；\d]{0,12})?(?=\d)")
-_DIRECTION = re.compile(r"(增加|减少|增长|下降|持平|大于|小于|高于|低于|超过)")
-_UP = {"增加", "增长", "大于", "高于", "超过"}
+_DIRECTION = re.compile("(" + "|".join(sorted(DIRECTION_WORDS, key=len, reverse=True)) + ")")
 
 
 def directions(figures: list[TextFigure]) -> Iterator[Finding]:
@@ -95,7 +95,8 @@ def directions(figures: list[TextFigure]) -> Iterator[Finding]:
             (now, unit_now), (base, unit_base) = parse_figure(first), parse_figure(second)
             now, base = convert(now, unit_now, "万元"), convert(base, unit_base, "万元")
             said = word.group(1)
-            holds = abs(now - base) < 0.006 if said == "持平" else (now > base) == (said in _UP) and abs(now - base) >= 0.006
+            way = DIRECTION_WORDS[said]
+            holds = abs(now - base) < 0.006 if way == "平" else (now > base) == (way == "增") and abs(now - base) >= 0.006
             sources = tuple(f for f in group if f.sentence == group[0].sentence)
             yield Finding("prose_direction", OK if holds else MISMATCH,
                           f"文字说明“{group[0].loc.section}”称“{statement.strip()}”：{now:,.2f}万元与{base:,.2f}万元相比为"

@@ -234,3 +234,12 @@ def never_disclosed(question: str) -> str:
     folded = fold(question)
     return next((kind for kind, pattern in NEVER_DISCLOSED if re.search(pattern, folded)), "")
 
+
+
+# The words a disclosure states a change or a comparison with, and which way each goes: the one home
+# of this vocabulary for why-answers (qa.causes) and the audit's direction rule (audit_wording).
+DIRECTION_WORDS = {"增加": "增", "增长": "增", "上升": "增", "提高": "增", "调增": "增", "增幅": "增",
+                   "大于": "增", "超过": "增", "高于": "增",
+                   "减少": "减", "下降": "减", "降低": "减", "压减": "减", "调减": "减", "减幅": "减",
+                   "小于": "减", "低于": "减",
+                   "持平": "平"}

@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from juesuan_qa.domain.vocabulary import DIRECTION_WORDS
 from juesuan_qa.records import Passage
 from juesuan_qa.textutil import fold
 
 ASKS_WHY = re.compile(r"为什么|为何|原因|怎么回事|缘何|何故")
-CHANGE = re.compile(r"增加|减少|增长|下降|上升|降低|持平|增幅|减幅|压减|调增|调减|完成(?:年初)?预算|大于|小于|超过|低于|高于")
+CHANGE = re.compile("|".join(sorted(DIRECTION_WORDS, key=len, reverse=True)) + r"|完成(?:年初)?预算")
 REASON = re.compile(r"主要原因[是为：:]?|原因[是为：:]|主要是由于|主要是因为|主要是|由于|因为|系因|主要用于")
 _REASON_OPENS = re.compile(r"^(?:其中[，,]?)?(?:(?:增加|减少|增长|下降|上升|降低|变化|变动|差异|增减变动)的?)?"
                            r"(?:主要)?(?:原因|情况)|^(?:主要是|由于|因为)")
@@ -25,8 +26,6 @@ _COMPARISON_ONLY = re.compile(r"^\s*(?:[，,]?(?:与上年度?|与20\d{2}年度?
 _LEVELS = re.compile(r"[（(][类款项][）)]")  # 一般公共服务（类）支出 is 一般公共服务支出
 _NOT_ITEM = {"为什么", "为何", "原因", "主要原因", "主要", "什么", "上年", "比上年", "去年", "大幅", "明显", "较大",
              "增加", "减少", "增长", "下降", "上升", "降低", "变化", "情况", "是什么", "多少"}
-_WENT = {"增加": "增", "增长": "增", "上升": "增", "调增": "增", "增幅": "增", "大于": "增", "超过": "增", "高于": "增",
-         "减少": "减", "下降": "减", "降低": "减", "压减": "减", "调减": "减", "减幅": "减", "小于": "减", "低于": "减"}
 NEXT_SENTENCES = 2  # how far after the change its reason may be stated
 _FULL_STOP = re.compile(r"[。！？!?]")
 _STATEMENT = re.compile(r"[；;]")
@@ -46,9 +45,11 @@ def item_terms(terms: list[str]) -> list[str]:
 
 def direction(content: str) -> str:
     """增 or 减 when the question says which way the item moved."""
-    up = re.search(r"增加|增长|上升|提高|多了|调增|大于|超过|高于", content)
-    down = re.search(r"减少|下降|降低|少了|压减|调减|小于|低于", content)
-    return "增" if up and not down else "减" if down and not up else ""
+    said = {way for word, way in DIRECTION_WORDS.items() if word in content}
+    said |= {"增"} if "多了" in content else set()
+    said |= {"减"} if "少了" in content else set()
+    said.discard("平")
+    return said.pop() if len(said) == 1 else ""
 
 
 def _plain(text: str) -> str:
@@ -106,7 +107,7 @@ def find_cause(passages: list[Passage], terms: list[str], way: str = "") -> Caus
                 if last is None:
                     continue
                 score = named * 2.0
-                went = _WENT.get(change.group(), "")
+                went = DIRECTION_WORDS.get(change.group(), "")
                 if way:
                     score += 3 if went == way else -3
                 quote = text[begin:sentences[last][1]].strip()
