@@ -241,7 +241,10 @@ def test_a_figure_asked_in_another_money_unit_is_shown_in_both_with_the_conversi
     corpus = _corpus(facts)
     asked = ask(corpus, f"{DEPARTMENT}2026年基本支出是多少万元？")
     assert asked.values[0].value == 25741666.44 and asked.values[0].unit == "元"  # the figure as printed comes first
-    assert "25,741,666.44元 ÷ 10,000 ≈ 2,574.17万元" in asked.answer
+    assert "25,741,666.44元 ÷ 10,000 = 2,574.166644万元" in asked.answer
+    from juesuan_qa.domain.units import asked_money_unit
+
+    assert asked_money_unit("三明市三元区2026年基本支出是多少？") is None  # a place, not a unit
     plain = ask(corpus, f"{DEPARTMENT}2026年基本支出是多少？")
     assert "÷" not in plain.answer
 

@@ -394,3 +394,11 @@ def test_the_report_groups_by_section_most_serious_first_and_exports_word_and_ex
     rows = list(book["问题清单"].iter_rows(min_row=2, values_only=True))
     assert len(rows) == sum(len(s.items) for s in report.sections) and rows[0][2] == "不一致（严重）"
     assert book["汇总"]["E2"].value == report.counts["mismatch"]
+
+
+def test_a_share_of_figures_printed_in_another_unit_has_no_precision_range():
+    from juesuan_qa.audit_rules import spread
+
+    doc = synthetic(SYNTHETIC.replace("2024年度支出合计110.00万元，其中：", "2024年度支出合计1,100,000.00元，其中："))
+    amounts = [f for f in doc.figures if f.unit == "元"]
+    assert amounts and all(v != v for v in spread(lambda a: a, [replace(amounts[0], value=110.0, unit="万元")]))

@@ -39,3 +39,9 @@ def test_the_direction_asked_and_the_levels_in_a_name_are_read():
                          "一般公共服务（类）支出中会议费 2 万元，比上年减少 1 万元，主要原因是会议精简。")
     assert "会议精简" in find_cause(passages, ["一般公共服务支出"], "减").text
     assert "信息化项目" in find_cause(passages, ["一般公共服务支出"], "增").text
+
+
+def test_a_reason_after_another_items_change_is_that_items():
+    passages = _passages("公务接待费支出 3.00 万元，比上年减少2.00万元，公务用车运行维护费比上年增加3.00万元，主要原因是车辆老化。")
+    assert find_cause(passages, ["公务接待费"], "减") is None
+    assert "车辆老化" in find_cause(passages, ["公务用车运行维护费"], "增").text

@@ -46,3 +46,10 @@ def test_a_subject_printed_with_words_between_its_parts_is_found():
     passages = _passages(["北京市商务局下属 8 个预算单位，分别为北京市国际服务贸易事务中心、北京市商务局综合事务中心及北京市对外贸易学校。"])
     listing = find_list(passages, subject_terms("部门预算包括哪些下属预算单位"))
     assert listing is not None and listing.text.endswith("北京市对外贸易学校。")
+
+
+def test_a_list_never_runs_into_the_next_section():
+    duties = Passage("p0", "doc", ("一、部门职责",), "主要职责是：1.贯彻执行法律法规；2.负责预算管理；3.承办其他事项。", 1, 1, page=3)
+    later = Passage("p1", "doc", ("三、支出预算情况说明",), "其中：4.基本支出80万元。5.政府采购10万元。", 2, 2, page=6)
+    listing = find_list([duties, later], subject_terms("主要职责有哪些"))
+    assert listing.text.endswith("3.承办其他事项。") and listing.items == 3

@@ -49,6 +49,7 @@ from juesuan_qa.audit_wording import Said, directions, empty_tables, heading_yea
 from juesuan_qa.domain.units import FIGURE, MONEY, convert
 from juesuan_qa.qa.compose import cite_fact, cite_figure, cite_passage, place_of
 from juesuan_qa.records import Citation, Document, Fact, Passage, TableRecord, TextFigure
+from juesuan_qa.sections import joined, sections
 from juesuan_qa.textutil import figure_text, fold, norm_label
 
 if TYPE_CHECKING:
@@ -101,7 +102,7 @@ def audit(kb: KnowledgeBase, doc_id: str | None = None) -> dict[str, list[Findin
         passages = [row.passage for row in kb.store.tables.passages([d])]
         findings = audit_document(corpus.facts_in({d}), corpus.figures_in({d}), passages,
                                   kb.store.tables.tables([d]).get(d, []), corpus.documents[d].year)
-        texts = [p.text for p in passages]
+        texts = [joined(group)[0] for group in sections(passages)]
         results[d] = [whole_sentences(f, texts) for f in findings]
     return results
 
@@ -112,8 +113,8 @@ _SENTENCE_END = re.compile(r"[。！？!?]")
 def whole_sentence(clause: str, texts: list[str]) -> str:
     """The sentence a clause stands in: a figure's `sentence` is cut at ；, so that each clause
     states one figure, but a reviewer is shown what the document says, from 。 to 。 — across the
-    end of its passage when a page break cut the sentence there (`texts`: the passages in order)."""
-    text = "".join(texts)
+    end of its passage when a page break cut the sentence there (`texts`: each section's text)."""
+    text = next((t for t in texts if clause in t), "")
     start = text.find(clause)
     if start < 0:
         return clause
@@ -179,8 +180,10 @@ _MEASURE_TAIL = re.compile(r"(?:财政拨款|支出|决算数?|预算数?|为|�
 def lookup(index: dict[str, list[Fact]], words: str) -> list[Fact]:
     """Table figures named by the longest suffix of the words that is a known label."""
     words = _LEAD.sub("", fold(words).replace("(类)", ""))
-    measure = "决算" if "决算" in words else "预算" if "预算" in words else ""
-    core = _MEASURE_TAIL.sub("", words)  # “三公”经费财政拨款支出决算 is the 三公 total's 决算数
+    plain = words.replace("一般公共预算", "").replace("财政拨款", "")  # whose money, not which measure
+    core = _MEASURE_TAIL.sub("", plain)  # “三公”经费支出决算 is the 三公 total's 决算数
+    tail = plain[len(core):]
+    measure = "决算" if "决算" in tail else "预算" if "预算" in tail else ""
     item = sangong_item(words.removesuffix("支出")) if len(words) <= 14 else None
     item = "total" if item is None and "三公" in core and core.endswith("经费") else item
     if item == "total" and "三公" not in words or item != "total" and not words.endswith(("费", "费支出")):
@@ -400,7 +403,7 @@ def citations(finding: Finding, documents: Mapping[str, Document]) -> list[Citat
     return list(dict.fromkeys(cited))
 
 
-def _blanks(finding: Finding) -> str:
+def blanks(finding: Finding) -> str:
     n = sum(isinstance(s, Fact) and s.empty for s in finding.sources)
     return f"（另有{n}个空栏按0计，未逐一引用）" if n else ""
 
@@ -432,7 +435,7 @@ def render_text(results: Mapping[str, list[Finding]], documents: Mapping[str, Do
         lines += [_title(doc_id, documents), f"  {_summary(counts(findings))}"]
         for finding in notable(findings):
             lines.append(f"  [{STATUS_NAMES[finding.status]}] {RULE_NAMES.get(finding.rule, finding.rule)}："
-                         f"{finding.message}{_blanks(finding)}")
+                         f"{finding.message}{blanks(finding)}")
             lines += [f"      [{n}] {_cited(c)}" for n, c in enumerate(citations(finding, documents), start=1)]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
@@ -457,7 +460,7 @@ def to_json(results: Mapping[str, list[Finding]],
             "doc_id": doc_id, "title": doc.title if doc else "", "department": doc.department if doc else "",
             "year": doc.year if doc else None, "kind": doc.kind if doc else "", "counts": counts(findings),
             "findings": [{"rule": f.rule, "rule_name": RULE_NAMES.get(f.rule, f.rule), "status": f.status,
-                          "message": f.message + _blanks(f), "expected": f.expected, "actual": f.actual,
+                          "message": f.message + blanks(f), "expected": f.expected, "actual": f.actual,
                           "difference": f.difference,
                           "citations": [asdict(c) for c in citations(f, documents)]} for f in notable(findings)],
         })

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from juesuan_qa.audit import RULE_NAMES, STATUS_NAMES, citations, counts, notable
+from juesuan_qa.audit import RULE_NAMES, STATUS_NAMES, blanks, citations, counts, notable
 from juesuan_qa.audit_rules import MISMATCH, OK, ROUNDING, Finding
 from juesuan_qa.qa.compose import place_of
 from juesuan_qa.records import Citation, Document
@@ -28,6 +28,10 @@ class Item:
     finding: Finding
     severity: int
     cited: list[Citation]
+
+    @property
+    def message(self) -> str:
+        return self.finding.message + blanks(self.finding)  # blank cells are counted, not cited
 
     @property
     def label(self) -> str:
@@ -92,7 +96,7 @@ def to_markdown(reports: list[DocumentReport]) -> str:
         for section in r.sections:
             out += ["", f"### {section.name}"]
             for item in section.items:
-                out += ["", f"- **{item.label}** · {RULE_NAMES.get(item.finding.rule, item.finding.rule)}：{item.finding.message}"]
+                out += ["", f"- **{item.label}** · {RULE_NAMES.get(item.finding.rule, item.finding.rule)}：{item.message}"]
                 out += [f"  {n}. {cited_text(c)}" for n, c in enumerate(item.cited, start=1)]
     return "\n".join(out) + "\n"
 
@@ -132,7 +136,7 @@ def write_docx(reports: list[DocumentReport], path: Path) -> None:
                 mark.bold = True
                 if item.finding.status == MISMATCH:
                     mark.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
-                line.add_run(f"{RULE_NAMES.get(item.finding.rule, item.finding.rule)}：{item.finding.message}")
+                line.add_run(f"{RULE_NAMES.get(item.finding.rule, item.finding.rule)}：{item.message}")
                 for n, citation in enumerate(item.cited, start=1):
                     quote = doc.add_paragraph(f"[{n}] {cited_text(citation)}")
                     for run in quote.runs:
@@ -163,7 +167,7 @@ def write_xlsx(reports: list[DocumentReport], path: Path) -> None:
         for section in r.sections:
             for item in section.items:
                 sheet.append([r.title, section.name, item.label, RULE_NAMES.get(item.finding.rule, item.finding.rule),
-                              item.finding.message,
+                              item.message,
                               "\n".join(f"[{n}] {cited_text(c)}" for n, c in enumerate(item.cited, start=1))])
                 if item.finding.status == MISMATCH:
                     sheet.cell(sheet.max_row, 3).fill = flagged

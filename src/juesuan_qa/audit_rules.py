@@ -72,7 +72,10 @@ def spread(formula: Callable[..., float], inputs: Sequence[Fact | TextFigure]) -
     (2,906.80 is 2,906.795 … 2,906.805): a rate of two figures printed to 0.01 is known only to
     within this range, and a stated rate inside it agrees with them. Every corner is evaluated
     (the rates here are monotone in each input)."""
-    halves = [0.5 * 10.0 ** -(printed_decimals(i) if printed_decimals(i) is not None else 2) for i in inputs]
+    places = [printed_decimals(i) for i in inputs]
+    if any(p is None for p in places):  # printed otherwise (元 read in 万元) or not found: no range is known
+        return (float("nan"), float("nan"))
+    halves = [0.5 * 10.0 ** -p for p in places]
     values = []
     for corner in product(*[(-h, h) for h in halves]):
         try:
@@ -95,7 +98,7 @@ def judge(rule: str, claim: str, basis: str, actual: float, expected: float,
     decimals = [d for d in map(printed_decimals, precision or sources) if d is not None] or [2]
     fine, coarse = 10.0 ** -max(decimals), 10.0 ** -min(decimals)
     difference = round(actual - expected, 8)
-    low, high = within or (expected, expected)
+    low, high = within if within and within[0] == within[0] else (expected, expected)  # nan: no range
     if abs(difference) <= fine / 2 + 1e-9:
         status, verdict = OK, "一致"
     elif low - fine / 2 - 1e-9 <= actual <= high + fine / 2 + 1e-9 and within is not None:

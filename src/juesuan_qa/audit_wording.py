@@ -34,6 +34,8 @@ _EMPTY_TYPES = {"gov_fund": ("政府性基金",), "state_capital": ("国有资�
 _SAYS_EMPTY = re.compile(r"无数据|空表|没有|无[^，,。；]{0,14}(?:收入|支出|预算|决算|发生额)|未安排|不涉及|无此|"
                          r"(?:为|是)\s*0(?![\d.])|(?<![\d.])0(?:\.0+)?\s*(?:万元|元)")
 _TITLE_YEAR = re.compile(r"(20\d{2})\s*年")
+# 比2025年 / 与2023年相比 / 2025年8月 in a heading: a comparison or a date, not the year the heading is of
+_NOT_OF_TITLE = re.compile(r"(?:比|较|与|同|截至|截止)\s*20\d{2}\s*年度?(?:相比)?|20\d{2}\s*年\s*\d{1,2}\s*月")
 _DOUBLED = re.compile(r"([\u4e00-\u9fff]{2,4})\1")  # 增加增加 (GovBudgetChecker R003)
 _ZERO_BUDGET = re.compile(r"年初预算(?:数)?(?:为|是)?\s*0(?:\.0+)?\s*万?元?(?![.\d])")
 _OF_INITIAL = re.compile(r"完成年初预算的\s*\d")
@@ -47,7 +49,8 @@ def _plain(label: str) -> str:
 def subject_names(facts: list[Fact], figures: list[TextFigure]) -> Iterator[Finding]:
     """A 类 named in prose by another name than the table's row for it (医疗卫生与计划生育支出 in the
     text, 卫生健康支出 in the table): matched by its printed code, or else by its amount."""
-    classes = [f for f in facts if len(f.code) == 3 and f.code.startswith("2") and not f.empty and f.value]
+    classes = [f for f in facts if len(f.code) == 3 and f.code.startswith("2") and not f.empty and f.value
+               and f.unit in MONEY]
     for figure in figures:
         said = ([None, *_SUBJECT.finditer(lead(figure))])[-1]
         between = [parse_figure(m)[1] for m in FIGURE.finditer(lead(figure), said.end())] if said else []
@@ -89,7 +92,8 @@ def directions(figures: list[TextFigure]) -> Iterator[Finding]:
             compare = _COMPARE.search(statement, first.end())
             if compare is None or compare.end() > second.start() or _DIRECTION.search(statement, first.end(), second.start()):
                 continue  # no base after 比, or the second amount is the change (比上年减少3万元)
-            word = _DIRECTION.search(statement, second.end())
+            clause = re.split(r"[，,。；;]|主要|原因|其中", statement[second.end():])[0]
+            word = _DIRECTION.search(clause)  # the word right after the base: 比上年120万元增加, not a cause's 增加
             if word is None:
                 continue
             (now, unit_now), (base, unit_base) = parse_figure(first), parse_figure(second)
@@ -146,8 +150,8 @@ def heading_years(year: int | None, facts: list[Fact], passages: list[Passage]) 
     seen = set()
     for passage in passages:
         heading = passage.heading[-1] if passage.heading else ""
-        named = {int(y) for y in _TITLE_YEAR.findall(heading)}
-        if heading in seen or not named or year in named or any(y == year - 1 for y in named) and "上年" in heading:
+        named = {int(y) for y in _TITLE_YEAR.findall(_NOT_OF_TITLE.sub("", heading))}
+        if heading in seen or not named or year in named:
             continue
         seen.add(heading)
         yield Finding("heading_year", MISMATCH, f"标题“{heading}”写的是{'、'.join(map(str, sorted(named)))}年，本文件是{year}年度",

@@ -119,7 +119,7 @@ def unusable(path: Path) -> str | None:
 
 # Bumped when the readers change what they extract: an index read by other readers is re-read
 # from its files at the next ingest (no file counts as unchanged), never served half old.
-READER_VERSION = "7"
+READER_VERSION = "8"
 
 
 class KnowledgeBase:
@@ -239,6 +239,7 @@ class KnowledgeBase:
             embedder = make_embedder(settings.model_dir, settings.model_name, settings.query_prefix,
                                      settings.passage_prefix)
             produced: set[str] = set()
+            refused: set[str] = set()
             sources, duplicates = unique_sources(_read_all(todo, report, progress))
             report.skipped.extend(duplicates)
             for group in group_sources(sources):
@@ -249,6 +250,7 @@ class KnowledgeBase:
                     _store(store, embedder, disclosure, settings.model_name)
                 except Exception as error:  # a document the store refuses must not lose the batch
                     log.exception("failed to store %s", disclosure.document.doc_id)
+                    refused.add(disclosure.document.doc_id)  # its previous version stays, and is re-read next time
                     reason = str(error).strip().splitlines()[0][:120] if str(error).strip() else ""
                     report.skipped.extend((str(s.path), f"{s.path.name}: could not be stored "
                                                         f"({type(error).__name__}: {reason})") for s in group)
@@ -258,11 +260,12 @@ class KnowledgeBase:
             answer_items(store)
             if rebuild:
                 for doc in tables.documents():  # a rebuild reads every file: what none produced is gone
-                    if doc.doc_id not in produced:
+                    if doc.doc_id not in produced | refused:
                         tables.delete_document(doc.doc_id)
                         store.vectors.drop_document(doc.doc_id)
                         report.removed.append(doc.doc_id)
-            tables.set_meta("reader", READER_VERSION)
+            if not refused:  # a document still read by the old readers must be read again next time
+                tables.set_meta("reader", READER_VERSION)
         finally:
             store.close()
         return report

@@ -12,7 +12,7 @@ import html
 import threading
 import time
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
@@ -71,10 +71,10 @@ def make_app(kb, demo, auth=None, theme=None, css: str | None = None):
             raise HTTPException(404, str(error)) from error
         note = (f"红框标出的是所引数字“{html.escape(text)}”。" if found else
                 f"本页没有找到“{html.escape(text)}”的文字，请对照整页核对。") if mark else ""
-        pdf = f"{ORIGINAL}/{doc_id}/pdf" + (f"?{urlencode({'file': file})}" if file else "") + f"#page={page}"
+        pdf = f"{ORIGINAL}/{quote(doc_id)}/pdf" + (f"?{urlencode({'file': file})}" if file else "") + f"#page={page}"
         body = (f"<h3>{html.escape(name)} · {html.escape(path.name)} · 第{page}页</h3>"
                 f"<p>{note} <a href='{html.escape(pdf)}'>打开整份PDF（第{page}页）</a></p>"
-                f"<img alt='第{page}页' src='{ORIGINAL}/{html.escape(doc_id)}/image/{page}?{html.escape(query)}'>")
+                f"<img alt='第{page}页' src='{ORIGINAL}/{quote(doc_id)}/image/{page}?{html.escape(query)}'>")
         return HTMLResponse(_page_html(f"{name} 第{page}页", body), headers={"X-Marked": str(found)})
 
     @app.get(ORIGINAL + "/{doc_id}/image/{page}")

@@ -20,8 +20,9 @@ FIGURE = re.compile(
 )
 
 
-# 多少万元 / 单位：元 / （亿元）: the money unit a question wants its answer in
-_ASKED_MONEY = re.compile(r"(亿元|千元|万元|(?<![单美日欧])元(?![旦宵素]))")
+# 多少万元 / 单位：元 / （亿元）: the money unit a question wants its answer in, said where a unit is
+# asked for (三元区, 元宝山区 name places)
+_ASKED_MONEY = re.compile(r"(?:多少|几|单位[:：]?|以|按|折合|合|[（(])\s*(亿元|千元|万元|元)")
 
 
 def asked_money_unit(question: str) -> str | None:

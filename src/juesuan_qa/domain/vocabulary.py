@@ -202,7 +202,7 @@ SUBSET_WORDS = tuple(dict.fromkeys(w for words in SUBSET_TYPES.values() for w in
 # like this names an item, whether or not any table prints it
 ITEM_ENDINGS = re.compile(r"(?:费|补助|补贴|工资|奖金|津贴|保险|缴费|购置|维护|租赁|债券|债券资金|专项资金|项目)$")
 # 哪个项目, 各项目, 该项目: a pointer at an item, not part of an item's name
-POINTER_WORDS = re.compile(r"^(?:哪|什么|几|多少|这|那|该|此|各|每|所有|全部|其他|其它|本)(?:个|些|项|类|部门|单位)?")
+POINTER_WORDS = re.compile(r"^(?:(?:哪|什么|几|多少|各|每|所有|全部)(?:个|些|类|部门|单位)?|(?:这|那|该|此)(?:个|些|类|部门|单位)?)")
 
 
 def is_unit_part(part: str) -> bool:

@@ -240,10 +240,11 @@ def prose_of(body: list[Block]) -> list[Block]:
             last_row = False
         elif block.kind == "table":
             rows = [r for r in block.rows if any(c.strip() for c in r.cells)]
-            if rows and not header and not any(parse_number(c) is not None for c in rows[0].cells if c):
-                header, rows = [_flat(c) for c in rows[0].cells], rows[1:]
-            elif rows and header and [_flat(c) for c in rows[0].cells] == header:
+            first = [_flat(c) for c in rows[0].cells] if rows else []
+            if first and first == header:
                 rows = rows[1:]  # the header printed again on a continuation page
+            elif first and _is_header(first):
+                header, rows = first, rows[1:]  # a table of its own, with its own header
             for row in rows:
                 cells = [_flat(c) for c in row.cells]
                 if last_row and not cells[0] and any(cells):
@@ -256,6 +257,11 @@ def prose_of(body: list[Block]) -> list[Block]:
                                      file=block.file))
                     last_row = True
     return out
+
+
+def _is_header(cells: list[str]) -> bool:
+    """Column labels: every cell short, filled and no number (a row cut by a page break has blanks)."""
+    return all(cells) and all(len(c) <= 16 and parse_number(c) is None for c in cells)
 
 
 def _flat(cell: str) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from juesuan_qa.domain.vocabulary import DIRECTION_WORDS
 from juesuan_qa.records import Passage
+from juesuan_qa.sections import joined, passage_at, sections
 from juesuan_qa.textutil import fold
 
 ASKS_WHY = re.compile(r"为什么|为何|原因|怎么回事|缘何|何故")
@@ -56,19 +57,6 @@ def _plain(text: str) -> str:
     return _LEVELS.sub("", fold(text))
 
 
-def _groups(passages: list[Passage]) -> list[list[Passage]]:
-    """Consecutive passages of one section: a change and its reason may straddle their cut."""
-    groups: list[list[Passage]] = []
-    for passage in passages:
-        if passage.kind == "glossary":
-            continue
-        if groups and (groups[-1][-1].doc_id, groups[-1][-1].heading) == (passage.doc_id, passage.heading):
-            groups[-1].append(passage)
-        else:
-            groups.append([passage])
-    return groups
-
-
 def find_cause(passages: list[Passage], terms: list[str], way: str = "") -> Cause | None:
     """The best change-and-reason pair naming the item: the item named before the change word in
     its own statement counts most (longer names more), a reason must follow in that sentence or
@@ -77,11 +65,8 @@ def find_cause(passages: list[Passage], terms: list[str], way: str = "") -> Caus
     if not items:
         return None
     best: Cause | None = None
-    for group in _groups(passages):
-        text, starts = "", []
-        for passage in group:
-            starts.append((len(text), passage))
-            text += passage.text
+    for group in sections([p for p in passages if p.kind != "glossary"]):
+        text, starts = joined(group)
         bounds = [0, *(m.end() for m in _FULL_STOP.finditer(text))]
         if bounds[-1] < len(text):
             bounds.append(len(text))
@@ -93,30 +78,49 @@ def find_cause(passages: list[Passage], terms: list[str], way: str = "") -> Caus
             for statement in _STATEMENT.split(sentence):
                 at = offset
                 offset += len(statement) + 1
-                change = CHANGE.search(statement)
-                own = statement[:change.start()] if change else statement
-                if change is None:
-                    previous_subject = own
+                changes = list(CHANGE.finditer(statement))
+                if not changes:
+                    previous_subject = statement
                     continue
-                subject = _plain(previous_subject + own if _COMPARISON_ONLY.match(own) else own)
-                previous_subject = own if not _COMPARISON_ONLY.match(own) else previous_subject
-                named = sum(len(t) for t in items if _plain(t) in subject)
-                if not named:
-                    continue
-                last = _reason_end(text, sentences, n, begin + at + change.end())
-                if last is None:
-                    continue
-                score = named * 2.0
-                went = DIRECTION_WORDS.get(change.group(), "")
-                if way:
-                    score += 3 if went == way else -3
-                quote = text[begin:sentences[last][1]].strip()
-                if not re.search(r"原因|由于|因为|主要是|情况", quote[quote.find(change.group()):]):
-                    score -= 2  # what it is spent on (主要用于) says why less than a stated cause does
-                passage = next(p for o, p in reversed(starts) if o <= begin + at)
-                if best is None or score > best.score:
-                    best = Cause(passage, quote, score)
+                since = 0
+                for change in changes:  # 公务接待费…减少2万元，公务用车运行维护费比上年增加3万元: two items' changes
+                    own, since = statement[since:change.start()], change.end()
+                    subject = _plain(previous_subject + own if _COMPARISON_ONLY.match(own) else own)
+                    if not _COMPARISON_ONLY.match(own):
+                        previous_subject = own
+                    named = sum(len(t) for t in items if _plain(t) in subject)
+                    if not named:
+                        continue
+                    went = DIRECTION_WORDS.get(change.group(), "")
+                    if way and went and went != way:
+                        continue  # the question says which way the item moved: a change the other way is another's
+                    last = _reason_end(text, sentences, n, begin + at + change.end())
+                    if last is None:
+                        continue
+                    score = named * 2.0 + (3 if way else 0)
+                    quote = text[begin:sentences[last][1]].strip()
+                    if not re.search(r"原因|由于|因为|主要是|情况", quote[quote.find(change.group()):]):
+                        score -= 2  # what it is spent on (主要用于) says why less than a stated cause does
+                    if best is None or score > best.score:
+                        best = Cause(passage_at(starts, begin + at), quote, score)
     return best
+
+
+_CLAUSE = re.compile(r"[；;，,]")
+
+
+def _names_a_change(clause: str) -> bool:
+    """A clause stating another item's change (公务用车运行维护费比上年增加3万元), not the same
+    change again as a rate (下降80.2%)."""
+    change = CHANGE.search(clause)
+    if change is None:
+        return False
+    subject = _COMPARISON_WORDS.sub("", clause[:change.start()])
+    return len(re.findall(r"[\u4e00-\u9fff]", subject)) >= 2
+
+
+_COMPARISON_WORDS = re.compile(r"与上年度?相比|与20\d{2}年度?相比|比上年度?|较上年度?|同比|比20\d{2}年度?|较20\d{2}年度?|"
+                               r"年初预算数?|预算数?|执行数|决算数?|相比|比|较|[\d.\s%万元]")
 
 
 def _reason_end(text: str, sentences: list[tuple[int, int]], n: int, after: int) -> int | None:
@@ -124,8 +128,8 @@ def _reason_end(text: str, sentences: list[tuple[int, int]], n: int, after: int)
     rest = text[after:sentences[n][1]]
     reason = REASON.search(rest)
     if reason:
-        later = _STATEMENT.split(rest[:reason.start()])[1:]
-        if not any(CHANGE.search(statement) for statement in later):
+        later = _CLAUSE.split(rest[:reason.start()])[1:]
+        if not any(_names_a_change(clause) for clause in later):
             return n  # not a reason that another item's change, stated between, owns
     for k in range(n + 1, min(n + 1 + NEXT_SENTENCES, len(sentences))):
         following = fold(text[sentences[k][0]:sentences[k][1]])

@@ -223,12 +223,9 @@ def in_asked_unit(question: str, value: float, unit: str, printed: str) -> str:
     asked = asked_money_unit(question)
     if asked is None or asked == unit or unit not in MONEY:
         return ""
-    wanted = convert(value, unit, asked)
     factor = MONEY[unit] / MONEY[asked]
     operation = f"× {factor:,.0f}" if factor >= 1 else f"÷ {1 / factor:,.0f}"
-    shown = format_amount(round(wanted, 2), asked)
-    sign = "=" if round(wanted, 2) == wanted else "≈"
-    return f"（{printed} {operation} {sign} {shown}）"
+    return f"（{printed} {operation} = {format_amount(convert(value, unit, asked), asked)}）"  # every digit: nothing rounded
 
 
 def converted(figure: TextFigure) -> str:

@@ -126,8 +126,8 @@ def score_figures(slots: Slots, figures: list[TextFigure], *, sections: set[str]
             else:
                 done = any(w in context for w in words)
             score += OPERATION_BONUS if done else -OPERATION_BONUS
-        if slots.dates and slots.dates & dates_in(figure.sentence[:figure.sentence.find(before)] if before in
-                                                  figure.sentence else figure.sentence):
+        upto = sentence[:sentence.find(before) + len(before)] if before and before in sentence else sentence
+        if slots.dates and slots.dates & dates_in(upto):
             score += OPERATION_BONUS  # 截至2025年12月31日…共有车辆5辆: the stock on the date asked
         if any(y in context for y in years):
             score += OPERATION_BONUS
@@ -151,11 +151,12 @@ def score_figures(slots: Slots, figures: list[TextFigure], *, sections: set[str]
         if not any(f in context for term in terms for f in (term, *ALTERNATIVES.get(term, ()))) and not any(
                 any(w in context for w in words) for words in asked):
             continue
+        coverage = explained / total
         if slots.unknown_items and all(w in before for w in slots.unknown_items):
             # the clause naming the figure names the very item asked, one no table prints (老年人福利类项目
             # under 福利彩票公益金项目中，…): the whole it was asked within may be the sentence before
-            explained = max(explained, MIN_COVERAGE * total)
-        matches.append(FigureMatch(figure, score, explained / total))
+            coverage = max(coverage, MIN_COVERAGE)
+        matches.append(FigureMatch(figure, score, coverage))
     matches.sort(key=lambda m: -m.score)
     return matches
 

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from juesuan_qa.records import Passage
+from juesuan_qa.sections import joined, passage_at, sections
 from juesuan_qa.store.bm25 import tokenize
 from juesuan_qa.textutil import fold
 
@@ -30,6 +31,7 @@ _OPENS = re.compile(r"包括|分别为|分别是|如下|设有|设立|下设|主
 _END = re.compile(r"[。！？]")
 _CHINESE_NUMBERS = "一二三四五六七八九十"
 MAX_ITEMS = 40
+MAX_ITEM_CHARS = 400  # one item of a list of duties runs to a few sentences, not a page
 _EVERYWHERE = {"预算", "决算", "部门", "单位", "本部门", "本单位"}  # in every sentence: they name no list
 
 
@@ -83,6 +85,8 @@ def _items_after(text: str, start: int) -> int:
         return -1
     style, expected, last = _style(first), 2, first
     for match in _MARKER.finditer(text, first.end()):
+        if match.start() - last.end() > MAX_ITEM_CHARS:
+            break  # too far from the last item to be the next one
         if _style(match) == style and _number(match) == expected:
             last, expected = match, expected + 1
             if expected > MAX_ITEMS:
@@ -98,11 +102,19 @@ def find_list(passages: list[Passage], terms: list[str]) -> Listing | None:
     that name the subject and open a list, the one naming most of it (the first, on a tie)."""
     if not passages or not terms:
         return None
-    text, starts = "", []
-    for passage in passages:
-        starts.append((len(text), passage))
-        text += passage.text
-    best: tuple[int, int, int] | None = None
+    best: tuple[int, int, int, str, list] | None = None
+    for group in sections(passages):
+        best = _best_in(group, terms, best)
+    if best is None:
+        return None
+    _, start, stop, text, starts = best
+    quoted = text[start:stop].strip()
+    return Listing(passage_at(starts, start), quoted, max(1, len(list(_MARKER.finditer(quoted)))))
+
+
+def _best_in(group: list[Passage], terms: list[str], best):
+    """The best list opening in one section, if it beats `best` (score, start, stop, text, starts)."""
+    text, starts = joined(group)
     begin = 0
     for end_match in [*_END.finditer(text), None]:
         end = end_match.end() if end_match else len(text)
@@ -116,14 +128,9 @@ def find_list(passages: list[Passage], terms: list[str]) -> Listing | None:
             if items_end > 0 or listed.count("、") + (1 if re.search("[及和与]", listed) else 0) >= 2:
                 score = sum(len(t) for t in found) * 10 + (5 if items_end > 0 else 0)
                 if best is None or score > best[0]:
-                    best = (score, begin, items_end if items_end > 0 else end)
+                    best = (score, begin, items_end if items_end > 0 else end, text, starts)
         begin = end
-    if best is None:
-        return None
-    _, start, stop = best
-    passage = next(p for offset, p in reversed(starts) if offset <= start)
-    quoted = text[start:stop].strip()
-    return Listing(passage, quoted, max(1, len(list(_MARKER.finditer(quoted)))))
+    return best
 
 
 def layout(listing: Listing) -> str:

@@ -29,8 +29,9 @@ _LEVEL = re.compile(r"[（(]本级[）)]$")
 _ORG_START = re.compile(r".*(?:年度|年底|年末|[年月的了在是问给向对、，,？?：:“”\"（）()#])")
 _ORG_PREFIX = re.compile(r"^(?:和|与|及|各|每个|所有|请问|列出|查询|查一下|下属单位|下属|所属|本|该|其|我市|全市)")
 _YEAR = re.compile(r"(20\d{2})\s*年")
-_SOURCE_CLAUSE = re.compile(r"^(?:根据|据|按照|从)[^，,？?]*[，,]|^[^，,？?]*(?:显示|表明|可知|来看|披露|列示|公布|提到|写明)[，,]|"
-                            r"[（(](?:20\d{2}年度?)?(?:部门|单位)?(?:预算|决算)(?:公开|说明)?[）)]")
+_SOURCE_CLAUSE = re.compile(r"^(?:根据|据|按照|从)[^，,？?]*[，,]|^[^，,？?]*(?:显示|表明|可知|来看|披露|列示|公布|提到|写明)[，,]")
+# （2026年单位预算）/（部门决算公开）: the document named, not a measure asked for (a bare （预算） is one)
+_SOURCE_BRACKETS = re.compile(r"[（(](?:20\d{2}年度?(?:部门|单位)?|(?:部门|单位))(?:预算|决算)(?:公开|说明)?[）)]")
 _DATE = re.compile(r"(?:截至|截止|到)?20\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?|底|末)(?:底|末)?|(?:截至|截止)20\d{2}年")
 # 该单位 / 本部门 point at the department asked about: who, not what
 _POINTERS = re.compile(r"[该本此](?:单位|部门|局|委|办|中心)")
@@ -271,6 +272,7 @@ def route(question: str, documents: list[Document], vocabulary: Vocabulary) -> S
     for start, end in sorted(spans, reverse=True):
         content = content[:start] + content[end:]
     dates = dates_in(content)
+    content = _SOURCE_BRACKETS.sub("", content)
     content = _YEAR.sub("", _DATE.sub("", content))  # 截至2025年底 dates the figure; it is not what is asked
     content = _POINTERS.sub("", content)
     content = _SOURCE_CLAUSE.sub("", content)  # 根据…部门预算，/ 单位预算显示，: where to look, not what
