@@ -32,3 +32,8 @@ def test_every_skip_reason_of_an_upload_reads_in_chinese(tmp_path, corpus_copy):
 
 def test_a_reason_no_phrase_knows_is_shown_as_it_is():
     assert reason_in_chinese("x.pdf: something new") == "x.pdf：something new"
+
+
+def test_a_question_lists_error_reads_in_chinese():
+    assert reason_in_chinese("q.csv: not UTF-8 or GB18030 text") == "q.csv：不是 UTF-8 或 GB18030 编码的文本"
+    assert "找不到问题所在的列" in reason_in_chinese("q.xlsx: no question column (headed 问题/提问/咨询内容/question/内容, or any text)")

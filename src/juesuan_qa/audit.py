@@ -417,14 +417,14 @@ def _title(doc_id: str, documents: dict[str, Document]) -> str:
     return f"{doc.title or doc.department}（{doc_id}）" if doc else doc_id
 
 
-def _cited(citation: Citation) -> str:
+def cited_text(citation: Citation) -> str:
     where = " · ".join(x for x in (citation.table, citation.section if citation.section != citation.table else "",
                                    citation.row and f"行“{citation.row}”", citation.column and f"列“{citation.column}”",
                                    place_of(asdict(citation))) if x)
     return f"{where}：“{citation.quote.strip()}”"
 
 
-def _summary(c: dict[str, int]) -> str:
+def summary(c: Mapping[str, int]) -> str:
     return f"检查 {c['checks']} 项：一致 {c[OK]}，尾数误差 {c[ROUNDING]}，不一致 {c[MISMATCH]}"
 
 
@@ -432,11 +432,11 @@ def render_text(results: Mapping[str, list[Finding]], documents: Mapping[str, Do
     """Plain text for the terminal: per document the counts, then each mismatch and rounding with citations."""
     documents, lines = _docs(documents), []
     for doc_id, findings in results.items():
-        lines += [_title(doc_id, documents), f"  {_summary(counts(findings))}"]
+        lines += [_title(doc_id, documents), f"  {summary(counts(findings))}"]
         for finding in notable(findings):
             lines.append(f"  [{STATUS_NAMES[finding.status]}] {RULE_NAMES.get(finding.rule, finding.rule)}："
                          f"{finding.message}{blanks(finding)}")
-            lines += [f"      [{n}] {_cited(c)}" for n, c in enumerate(citations(finding, documents), start=1)]
+            lines += [f"      [{n}] {cited_text(c)}" for n, c in enumerate(citations(finding, documents), start=1)]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

@@ -9,9 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from juesuan_qa.audit import RULE_NAMES, STATUS_NAMES, blanks, citations, counts, notable
+from juesuan_qa.audit import RULE_NAMES, STATUS_NAMES, blanks, citations, cited_text, counts, notable, summary
 from juesuan_qa.audit_rules import MISMATCH, OK, ROUNDING, Finding
-from juesuan_qa.qa.compose import place_of
 from juesuan_qa.records import Citation, Document
 
 # how serious a mismatch of a rule is: 1 a table does not add up or two tables disagree (a figure
@@ -76,23 +75,12 @@ def grouped(results: Mapping[str, list[Finding]], documents: Mapping[str, Docume
     return out
 
 
-def summary_line(c: Mapping[str, int]) -> str:
-    return f"检查 {c['checks']} 项：一致 {c[OK]}，尾数误差 {c[ROUNDING]}，不一致 {c[MISMATCH]}"
-
-
-def cited_text(citation: Citation) -> str:
-    where = " · ".join(x for x in (citation.table, citation.section if citation.section != citation.table else "",
-                                   citation.row and f"行“{citation.row}”", citation.column and f"列“{citation.column}”",
-                                   place_of(citation.__dict__)) if x)
-    return f"{where}：“{citation.quote.strip()}”"
-
-
 def to_markdown(reports: list[DocumentReport]) -> str:
     out = ["# 勾稽关系检查", "", "| 文件 | 检查 | 一致 | 尾数误差 | 不一致 |", "|---|---:|---:|---:|---:|"]
     for r in reports:
         out.append(f"| {r.title} | {r.counts['checks']} | {r.counts[OK]} | {r.counts[ROUNDING]} | {r.counts[MISMATCH]} |")
     for r in reports:
-        out += ["", f"## {r.title}", "", summary_line(r.counts)]
+        out += ["", f"## {r.title}", "", summary(r.counts)]
         for section in r.sections:
             out += ["", f"### {section.name}"]
             for item in section.items:
@@ -127,7 +115,7 @@ def write_docx(reports: list[DocumentReport], path: Path) -> None:
             cell.text = str(text)
     for r in reports:
         doc.add_heading(r.title, level=1)
-        doc.add_paragraph(summary_line(r.counts))
+        doc.add_paragraph(summary(r.counts))
         for section in r.sections:
             doc.add_heading(section.name, level=2)
             for item in section.items:

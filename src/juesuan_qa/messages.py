@@ -1,4 +1,4 @@
-"""The ingest report in Chinese, for the web page.
+"""The ingest report (and a question list's errors) in Chinese, for the web page.
 
 Readers say why a file was skipped in one English line (the CLI's summary, which scripts and
 tests read). A visitor of the Chinese page gets the same line in Chinese: the file name is kept,
@@ -44,6 +44,14 @@ REASONS: tuple[tuple[str, str], ...] = (
     (r"(\d+) MB, larger than a disclosure \((\d+) MB.*\)", r"\1 MB，超过公开文件的大小上限（\2 MB）"),
     (r"could not be read \((.*)\)", r"读取出错（\1）"),
     (r"could not be stored \((.*)\)", r"写入索引出错（\1），索引中原有的版本不变"),
+    (r"no such file or folder", "文件或文件夹不存在"),
+    # a question list for batch drafting (batch.read_questions)
+    (r"unsupported question file (\S+) \(use \.csv or \.xlsx\)", r"不支持的问题清单格式 \1（请用 .csv 或 .xlsx）"),
+    (r"the file has no rows", "文件里没有内容"),
+    (r"no question column .*", "找不到问题所在的列（列名如“问题”“提问”“咨询内容”）"),
+    (r"no questions in column (\d+): every row is blank", r"第\1列没有问题：每一行都是空的"),
+    (r"not UTF-8 or GB18030 text", "不是 UTF-8 或 GB18030 编码的文本"),
+    (r"not a readable \.xlsx file \((.*)\)", r"无法读取的 .xlsx 文件（\1）"),
 )
 _COMPILED = tuple((re.compile(pattern), chinese) for pattern, chinese in REASONS)
 

@@ -151,7 +151,9 @@ def build(kb):
             summary = answer_batch(state.kb, Path(file), docx)
             answer_batch(state.kb, Path(file), xlsx)
         except ValueError as error:
-            return None, None, inert(f"无法处理：{error}")
+            from juesuan_qa.messages import reason_in_chinese
+
+            return None, None, inert(f"无法处理：{reason_in_chinese(str(error))}")
         return str(docx), str(xlsx), f"共{summary.total}条，其中需复核{summary.needs_review}条。"
 
     def audit(doc_id):
