@@ -20,7 +20,7 @@ from juesuan_qa.textutil import fold
 
 _NAME_LINE = re.compile(r"(?:部门名称|单位名称|预算主管部门|主管部门|预算单位|编制单位|编报单位)\s*[:：]\s*"
                         r"([\u4e00-\u9fff（）()]{3,40}?)(?=\s|单位\s*[:：]|金额单位|[^\u4e00-\u9fff（）()]|$)")
-_SUFFIX = ("委员会", "办公室", "管理局", "局", "厅", "委", "中心", "院", "所", "馆", "站", "队", "会", "部", "署", "办",
+_SUFFIX = ("委员会", "办公室", "管理局", "大学", "学院", "医院", "政协", "局", "厅", "委", "中心", "院", "所", "馆", "站", "队", "会", "部", "署", "办",
            "处", "室", "社", "团", "校", "场", "园", "台", "府")
 _ORG = re.compile(r"^([\u4e00-\u9fff（）()]{2,38}(?:" + "|".join(_SUFFIX) + r"))((?:（(?:本级|汇总|本部)）)?)")
 # where the agency name ends on a title line: the year, or the words naming the document
@@ -78,14 +78,44 @@ def read_identity(blocks: list[Block]) -> tuple[str, int | None, str, str]:
         department = duties[0] if duties else ""
     department = department.replace("(", "（").replace(")", "）")  # official names print full-width brackets
     title = re.sub(r"目录$", "", _STAMP.sub("", "".join(cover[:3]))) or department
-    years = Counter(int(y) for y in _YEAR.findall(title))
-    if not years:  # headings name the document's year (第一部分2026年度部门预算情况说明); prose may name others
-        years = Counter(int(y) for b in blocks[:200] if b.kind == "heading" for y in _YEAR.findall(b.text))
-    if not years:
-        years = Counter(int(y) for b in blocks[:200] if b.kind == "para" for y in _YEAR.findall(b.text))
-    year = years.most_common(1)[0][0] if years else None
     kinds = Counter(m.group(2) for m in _COVER_KIND.finditer(title))
     if not kinds:
         kinds = Counter(m.group(2) for b in blocks if b.kind == "heading" for m in _COVER_KIND.finditer(b.text))
     kind = kinds.most_common(1)[0][0] if kinds else ""
-    return department, year, kind, title
+    return department, _fiscal_year(blocks, title, kind), kind, title
+
+
+_YEAR_ALONE = re.compile(r"^\s*(20\d{2})\s*年?度?\s*$")
+_YEAR_GAP = re.compile(r"^\s*年度?(?:部门|单位)?")  # 年部门收支总体情况表: a title whose year is printed apart
+
+
+def _fiscal_year(blocks: list[Block], title: str, kind: str) -> int | None:
+    """The year the title block gives: in the title, or printed on a line of its own just before or
+    after a title line that opens with 年 (2026 / 年部门收支总体情况表); then the headings. Prose
+    names other years (比2025年, 截至2025年底), so it dates a document only when nothing printed
+    as a title does, and then a budget is of the latest year its prose names more than once."""
+    years = Counter(int(y) for y in _YEAR.findall(title))
+    if years:
+        return years.most_common(1)[0][0]
+    lines = [b for b in blocks[:400] if b.kind in ("heading", "para")]
+    apart = Counter()
+    for at, block in enumerate(lines):
+        if _YEAR_GAP.match(fold(block.text)) and block.text.strip()[:1] == "年":
+            for near in lines[max(0, at - 2):at] + lines[at + 1:at + 2]:
+                alone = _YEAR_ALONE.match(fold(near.text))
+                if alone:
+                    apart[int(alone.group(1))] += 1
+    if apart:
+        return apart.most_common(1)[0][0]
+    years = Counter(int(y) for b in blocks[:200] if b.kind == "heading" for y in _YEAR.findall(b.text))
+    if years:  # headings name the document's year (第一部分2026年度部门预算情况说明)
+        return years.most_common(1)[0][0]
+    # the year printed apart from its words (重庆's covers: "2026" out of reading order)
+    years = Counter(int(y) for b in blocks[:200] if b.kind == "para"
+                    for y in re.findall(r"(?<![\d,.])(20\d{2})(?![\d,.])", b.text))
+    if not years:
+        return None
+    repeated = [y for y, n in years.items() if n >= 2]
+    if kind == "预算" and repeated:  # a budget compares with years before it, never after
+        return max(repeated)
+    return years.most_common(1)[0][0]
