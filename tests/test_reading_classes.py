@@ -186,7 +186,7 @@ def test_an_official_name_with_an_alias_in_brackets_is_one_department():
 
     docs = [Document("a", "t", "上海市统计和大数据研究院（上海市统计数据管理中心）", 2026, "预算", "a.pdf", "0"),
             Document("b", "t", "深圳市统计局（本级）", 2026, "预算", "b.pdf", "1")]
-    matched, unknown, _ = match_documents(
+    matched, unknown, _, _ = match_documents(
         "2026年上海市统计和大数据研究院(上海市统计数据管理中心)其他收入有多少?", docs)
     assert matched == {"a"} and unknown == ""
 

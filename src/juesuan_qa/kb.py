@@ -119,7 +119,7 @@ def unusable(path: Path) -> str | None:
 
 # Bumped when the readers change what they extract: an index read by other readers is re-read
 # from its files at the next ingest (no file counts as unchanged), never served half old.
-READER_VERSION = "8"
+READER_VERSION = "9"
 
 
 class KnowledgeBase:
@@ -329,7 +329,7 @@ def _store(store: Store, embedder, disclosure: Disclosure, model_name: str) -> N
             vectors = embedder.embed_passages([p.indexed_text() for p in disclosure.passages])
             store.vectors.add([r.vector_id for r in rows], vectors, doc.doc_id, version)
         terms = [StoredTerm(t.kind, t.text, t.target)
-                 for t in document_terms(disclosure.facts, [p.name for p in disclosure.projects])]
+                 for t in document_terms(disclosure.facts, [p.name for p in disclosure.projects], disclosure.units)]
         superseded = store.tables.replace_document(disclosure, rows, terms, model_name)
     except Exception:
         store.vectors.drop(added)  # the tables still point at the old version: its vectors stay

@@ -160,6 +160,7 @@ class Disclosure:
     tables: list[TableRecord] = field(default_factory=list)
     pages: int = 0  # pages read, over every file of the disclosure (0 for formats without pages)
     files: list[tuple[str, str]] = field(default_factory=list)  # (path, sha256) of every file read
+    units: list[str] = field(default_factory=list)  # the units it names as covered (ingest.units)
 
 
 # ---- the answer record (CONTRACT.md §1) ----

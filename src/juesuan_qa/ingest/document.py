@@ -18,6 +18,7 @@ from juesuan_qa.ingest.projects import SHEET_TITLE, read_project
 from juesuan_qa.ingest.prose import extract_figures, make_passages
 from juesuan_qa.ingest.selfcheck import self_check
 from juesuan_qa.ingest.tables import TABLE_CODE, UNIT, TableSection, collect_section, read_table
+from juesuan_qa.ingest.units import named_units
 from juesuan_qa.records import Disclosure, Document, Fact, Passage, TableRecord
 from juesuan_qa.textutil import fold, parse_number
 
@@ -85,6 +86,7 @@ def build_group(sources: list[SourceFile]) -> Disclosure:
     disclosure = build_disclosure(blocks, doc_id=doc_id or stems[0], source="; ".join(str(s.path) for s in sources),
                                   sha256=digest)
     disclosure.files = [(str(s.path), s.sha256) for s in sources]
+    disclosure.units = named_units(blocks, disclosure.document.department)
     disclosure.pages = sum(max((b.page or 0 for b in s.blocks), default=0) for s in sources)
     names = ", ".join(s.path.name for s in sources)
     if not disclosure.facts and not disclosure.passages:
@@ -133,7 +135,8 @@ def group_sources(sources: list[SourceFile]) -> list[list[SourceFile]]:
     A file whose text names no department or year (Beijing prints its tables in a second
     file without a cover) joins the file beside it, in the same folder, whose text lists
     most of its table titles (the 目录 of the 情况说明 file) and whose department it names: two
-    departments print the same 目录, so a shared table of contents alone is no evidence.
+    departments print the same 目录, so a shared table of contents alone is no evidence. Files of
+    different years or kinds are never one publication.
     Content decides, not names.
     """
     groups = [[s] for s in sources if s.complete]
@@ -142,7 +145,7 @@ def group_sources(sources: list[SourceFile]) -> list[list[SourceFile]]:
         best, best_share = None, 0.0
         for group in groups:
             head = group[0]
-            if head.path.parent != orphan.path.parent:
+            if head.path.parent != orphan.path.parent or not same_edition(orphan.identity, head.identity):
                 continue
             text = "".join(fold(b.text) for b in head.blocks if b.kind in ("heading", "para"))
             share = sum(1 for t in titles if _strip_code(t) in text) / len(titles) if titles else 0.0
@@ -155,6 +158,13 @@ def group_sources(sources: list[SourceFile]) -> list[list[SourceFile]]:
         else:
             groups.append([orphan])  # reported as "no department or year" when built
     return groups
+
+
+def same_edition(one: tuple, other: tuple) -> bool:
+    """Whether two files' identities can be one publication: a year or a kind that both print and
+    that differ (2023 and 2024, 预算 and 决算) make two documents, whatever else they share."""
+    (_, year, kind, *_), (_, other_year, other_kind, *_) = one, other
+    return not (year and other_year and year != other_year) and not (kind and other_kind and kind != other_kind)
 
 
 def _names(source: SourceFile, department: str) -> bool:

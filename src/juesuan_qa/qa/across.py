@@ -14,14 +14,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from juesuan_qa.domain.aliases import agency_aliases
 from juesuan_qa.domain.units import MONEY, convert
 from juesuan_qa.qa.compose import COMPUTED, abstain
 from juesuan_qa.qa.items import STORED_FROM, canonical_item, from_record
 from juesuan_qa.qa.lexicon import Vocabulary
-from juesuan_qa.qa.router import ACROSS, Slots, department_aliases, find_orgs, names_department
+from juesuan_qa.qa.router import ACROSS, Slots
 from juesuan_qa.records import Answer, Citation, Comparison, Document, Value
-from juesuan_qa.textutil import fold, format_amount
+from juesuan_qa.textutil import format_amount
 
 # A ranking lists at most this many departments in its table (the rest are counted, not printed):
 # ten thousand rows are no answer a reader can use, nor a page a browser should draw.
@@ -68,11 +67,6 @@ def answer(question: str, slots: Slots, documents: dict[str, Document],
     doc_ids = sorted(slots.doc_ids, key=lambda d: (documents[d].department, documents[d].year or 0))
     if len(doc_ids) < 2:
         return None
-    departments = sorted({documents[d].department for d in doc_ids})
-    if slots.named and len(departments) > 1 and not ACROSS.search(slots.question):
-        # 人社局 where the index holds two: a short form that fits several departments is asked back
-        return Answer(question, "none", True, "问题中的部门名称对应多个部门：" + "、".join(departments)
-                      + "。请写明是哪一个（例如加上城市名），或问“各部门…分别是多少”。", needs_review=True)
     entries: list[Entry] = []
     unclear: list[str] = []
     several: list[str] = []
@@ -113,7 +107,7 @@ def answer(question: str, slots: Slots, documents: dict[str, Document],
     if len({documents[e.doc_id].department for e in entries}) == 1 and len(entries) >= 2:
         return _one_department(question, content, entries, documents)
     if slots.named and len(doc_ids) == 2 and len(entries) == 2 and (_RATIO.search(content) or _COMPARE.search(content)):
-        return _compare(question, content, entries, documents)
+        return _compare(question, content, entries, documents, slots)
     answer = _ranked(question, content, entries, doc_ids, documents, unclear)
     if several:
         answer.answer += ("\n以下文件对该项另有其他口径的数字（表中列的是其首个读法，可单独询问该部门）："
@@ -265,14 +259,14 @@ def _one_department(question: str, content: str, entries: list[Entry], documents
                   comparison=rows)
 
 
-def _compare(question: str, content: str, entries: list[Entry], documents: dict[str, Document]) -> Answer:
+def _compare(question: str, content: str, entries: list[Entry], documents: dict[str, Document],
+             slots: Slots) -> Answer:
     high, low = sorted(entries, key=lambda e: -e.compared)
     unit = _unit(entries)
     name_high, name_low = documents[high.doc_id].department, documents[low.doc_id].department
     lines, rows = _rows([high, low], documents)
     if _RATIO.search(content) and low.compared:
-        folded = fold(question)
-        first = min(entries, key=lambda e: _position(folded, documents[e.doc_id].department))  # A是B的几倍
+        first = min(entries, key=lambda e: _position(slots, e.doc_id))  # A是B的几倍: A is named first
         other = low if first is high else high
         ratio = first.compared / other.compared
         shown = f"{ratio:.2f}"
@@ -290,9 +284,6 @@ def _compare(question: str, content: str, entries: list[Entry], documents: dict[
     return Answer(question, "table", False, text, values, [high.citation, low.citation], comparison=rows)
 
 
-def _position(folded: str, department: str) -> int:
-    """Where the question names a department, as typed (杭州交通局 for 杭州市交通运输局)."""
-    found = [folded.find(fold(a)) for a in department_aliases(department) if fold(a) in folded]
-    found += [start for start, _, name in find_orgs(folded)
-              if any(names_department(name, fold(alias)) for alias in agency_aliases(department))]
-    return min(found) if found else len(folded)
+def _position(slots: Slots, doc_id: str) -> int:
+    """Where the question names a document's organisation (the resolver's mention, read at the door)."""
+    return min((m.start for m in slots.orgs if doc_id in m.doc_ids), default=len(slots.folded))

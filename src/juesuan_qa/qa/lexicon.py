@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 
+from juesuan_qa.domain.places import leading_places
 from juesuan_qa.domain.vocabulary import is_unit_part
 from juesuan_qa.records import Fact
 from juesuan_qa.textutil import fold, norm_label
@@ -162,10 +163,14 @@ def load_synonyms() -> list[Term]:
 # the kinds a document's tables and sheets contribute, in the order a term's readings are listed
 STORED_ORDER = ("row", "column", "table", "unit", "project")
 SUBJECT_KINDS = ("project", "row", "unit")
+# the terms naming a unit inside a document's tables (a 预算单位's block, a 单位名称 row): asked by its
+# own name, the question is about the documents printing it
+UNIT_TERM_KINDS = ("unit", "row")
 
 
-def document_terms(facts: list[Fact], project_names: list[str] = ()) -> list[Term]:
-    """The terms one document's tables and project sheets print, each once, in print order."""
+def document_terms(facts: list[Fact], project_names: list[str] = (), units: list[str] = ()) -> list[Term]:
+    """The terms one document's tables and project sheets print, each once, in print order, and the
+    units it names as covered (ingest.units)."""
     out: dict[Term, None] = {}
 
     def add(term: Term) -> None:
@@ -187,7 +192,19 @@ def document_terms(facts: list[Fact], project_names: list[str] = ()) -> list[Ter
                 add(Term("unit", fold(fact.part), fold(fact.part)))
     for name in project_names:
         add(Term("project", fold(name), fold(name)))
+    for name in units:
+        add(Term("unit", fold(name), fold(name)))
+        bare = unit_without_place(fold(name))
+        if bare:  # 社会经济调查中心 for 西安市社会经济调查中心: units are asked without their city too
+            add(Term("unit", bare, fold(name)))
     return list(out)
+
+
+def unit_without_place(name: str) -> str:
+    """A unit's name with the places it opens with left out, when four characters or more remain."""
+    places = [p for p in leading_places(name) if p[2]]  # written in full: 福州市公安局 keeps 公安局
+    bare = name[places[-1][1]:] if places else ""
+    return bare if len(bare) >= 4 else ""
 
 
 def static_terms() -> list[Term]:

@@ -32,6 +32,7 @@ from juesuan_qa.qa.numeric import (
     unmet,
 )
 from juesuan_qa.qa.projects import find_project, resolve, wants_grade
+from juesuan_qa.qa.resolve import catalogue
 from juesuan_qa.qa.router import Slots, longest_common, project_core, route, without_name
 from juesuan_qa.records import Answer, Citation, Document, Fact, Project, TextFigure, Value
 from juesuan_qa.store.passages import HybridSearch
@@ -91,7 +92,15 @@ def _answer(corpus: Corpus, question: str, scope: set[str] | None = None) -> Ans
         return compose.abstain(question, "所选范围内没有公开文件。", coverage)
     slots = route(question, documents, corpus.vocabulary)
     if slots.unknown_org or slots.unknown_year:
-        return _outside_index(corpus, slots, coverage)
+        return _outside_index(corpus, slots, coverage, documents)
+    if slots.unknown_kind:
+        held = "、".join(sorted({f"{d.year}年度{d.kind}" for d in documents if d.doc_id in slots.doc_ids}))
+        return compose.abstain(question, f"索引中没有所问的{slots.unknown_kind}文件（所问部门在索引中的是：{held}）。", coverage)
+    if slots.missing:
+        return _missing_edition(slots, corpus.documents, coverage)
+    which = _which_one(slots, corpus.documents)
+    if which:
+        return which
     if slots.intent == "list":
         return _list_projects(corpus, slots, coverage)
     if slots.intent == "enumerate":
@@ -149,7 +158,56 @@ def _row_named_not_project(corpus: Corpus, slots: Slots, project: Project) -> bo
                for label in {norm_label(f.row) for f in corpus.facts_in(slots.doc_ids) if f.table != SHEET_TABLE})
 
 
-def _outside_index(corpus: Corpus, slots: Slots, coverage: str) -> Answer:
+_DEFINITION = re.compile(r"什么是|是什么意思|指什么|指的是什么|含义|定义|名词解释|是指")
+MAX_OFFERED = 12  # departments listed when a question is asked back
+
+
+def _which_one(slots: Slots, documents: dict[str, Document]) -> Answer | None:
+    """The precision gate: a question answers from the documents of the organisation, year and
+    kind it names. A name fitting several departments, or no name over several departments, or one
+    department's several years or kinds with none named, is asked back — unless the question asks
+    across documents (a ranking, a comparison, a change over years) or what a term means."""
+    if _DEFINITION.search(slots.content) or len(slots.doc_ids) < 2:
+        return None
+    for mention in slots.orgs:
+        # 哪个卫健委最多 ranks the departments a short form fits; 信访办公室和福州市公安局…谁多 names two
+        if len(mention.departments) > 1 and (not slots.asks_across or len(slots.orgs) > 1):
+            return _ask_back(slots.question, f"问题中的“{mention.text}”对应索引中的多个部门", mention.departments,
+                             "请写明是哪一个（例如加上城市或区名），或问“各部门……分别是多少”。")
+    if slots.asks_across:
+        return None
+    in_scope = [documents[d] for d in slots.doc_ids]
+    departments = sorted({d.department for d in in_scope})
+    if len(departments) > 1:
+        said = "问题没有指明部门" if not slots.named else "问题所指的部门不止一个"
+        return _ask_back(slots.question, f"{said}，而索引中有{len(departments)}个部门的公开文件", departments,
+                         "请写明是哪个部门；要比较或排名，可问“哪个部门……最多”或“各部门……分别是多少”。")
+    editions = sorted({(d.year or 0, d.kind) for d in in_scope})
+    if len(editions) > 1:
+        named = [f"{year}年度{kind}" for year, kind in editions]
+        return _ask_back(slots.question, f"{departments[0]}有{len(editions)}份公开文件", named,
+                         "请写明年度，以及是预算还是决算；要看变化，可问“2024年比2023年……增加了多少”。")
+    return None
+
+
+def _missing_edition(slots: Slots, documents: dict[str, Document], coverage: str) -> Answer:
+    """An organisation named with a year or kind it has no document of: said, with what it has."""
+    asked = "".join(filter(None, [f"{slots.years[0]}年" if slots.years else "", slots.kind_asked]))
+    lines = []
+    for mention in slots.missing:
+        held = sorted({(documents[d].year or 0, documents[d].kind) for d in mention.doc_ids})
+        lines.append(f"“{mention.text}”没有{asked or '所问'}的公开文件（索引中有："
+                     + "、".join(f"{y}年度{k}" for y, k in held) + "）")
+    return compose.abstain(slots.question, "；".join(lines) + "。", coverage)
+
+
+def _ask_back(question: str, why: str, options, how: str) -> Answer:
+    options = list(options)
+    shown = "、".join(options[:MAX_OFFERED]) + (f"等{len(options)}个" if len(options) > MAX_OFFERED else "")
+    return Answer(question, "none", True, f"需要确认：{why}：{shown}。{how}", needs_review=True)
+
+
+def _outside_index(corpus: Corpus, slots: Slots, coverage: str, documents: list[Document] | None = None) -> Answer:
     """Only a sentence that names the unknown organisation or year may answer."""
     required = []
     if slots.unknown_org:
@@ -162,6 +220,11 @@ def _outside_index(corpus: Corpus, slots: Slots, coverage: str) -> Answer:
             if answer:
                 return answer
         project = find_project(slots, corpus.projects_in(slots.doc_ids))
+        if project is not None and slots.unknown_org and not slots.unknown_year \
+                and _party_to(corpus, slots.unknown_org, project):
+            answer = _project_numeric(corpus, slots, project)  # 和中国信通院签的合同: the project's contractor
+            if answer:
+                return answer
         sections = {project.section} if project else None
         matches = score_figures(slots, corpus.figures_in(slots.doc_ids), sections=sections, required=required)
         if slots.unknown_year and not slots.unknown_org:  # the year must govern the figure (2025年预算数32.44), not merely be in its sentence
@@ -171,7 +234,21 @@ def _outside_index(corpus: Corpus, slots: Slots, coverage: str) -> Answer:
         if match:
             return compose.figure_answer(slots.question, [match.figure], corpus.documents)
     what = "、".join(filter(None, [slots.unknown_org, f"{slots.unknown_year}年" if slots.unknown_year else ""]))
-    return compose.abstain(slots.question, f"索引中没有“{what}”的公开文件或相关数据。", coverage)
+    reason = f"索引中没有“{what}”的公开文件或相关数据。"
+    if slots.unknown_org:
+        nearest = catalogue(documents or list(corpus.documents.values())).nearest(slots.unknown_org)
+        if nearest:
+            reason += "索引中名称最接近的是：" + "、".join(nearest) + "。"
+    return compose.abstain(slots.question, reason, coverage)
+
+
+def _party_to(corpus: Corpus, name: str, project: Project) -> bool:
+    """Whether the project's own sheet names the organisation (a contractor, a partner): a question
+    about the project may name it without asking about that organisation's disclosure."""
+    if not hasattr(corpus.store, "passages"):
+        return False
+    return any(name in fold(row.passage.text) for row in corpus.store.passages([project.loc.doc_id])
+               if project.section in row.passage.heading)
 
 
 def _cells_of_year(corpus: Corpus, slots: Slots, year: int) -> Answer | None:

@@ -13,18 +13,19 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from juesuan_qa.domain.aliases import agency_aliases
+from juesuan_qa.domain.orgnames import fit, surest
 from juesuan_qa.domain.vocabulary import ITEM_ENDINGS, POINTER_WORDS
-from juesuan_qa.qa.lexicon import Mention, Vocabulary, codes_in
+from juesuan_qa.qa.lexicon import UNIT_TERM_KINDS, Mention, Vocabulary, codes_in
 from juesuan_qa.qa.lists import ENUMERATE
 from juesuan_qa.qa.normalize import normalize
+from juesuan_qa.qa.resolve import OrgMention, Resolution, resolve, unknown_place
 from juesuan_qa.records import Document
 from juesuan_qa.store.bm25 import tokenize
 from juesuan_qa.textutil import fold
 
 _ORG = re.compile(
-    r"([\u4e00-\u9fff]{2,16}?(?:委员会|办公室|中心|局|厅|支队|宣传部|组织部|统战部|信访办|卫健委|卫计委|发改委|教委|经信委|住建委|农委|国资委|交委|规自委))(?!建设|运营|项目|服务|平台|费|长|机房|大楼|系统|设备|网络)")
-_LEVEL = re.compile(r"[（(]本级[）)]$")
+    r"([\u4e00-\u9fff]{2,16}?(?:委员会|办公室|中心|局|厅|支队|大队|总队|宣传部|组织部|统战部|工作部|社工部|信访办|卫健委|卫计委|发改委|教委|经信委|"
+    r"住建委|农委|国资委|交委|规自委|检察院|法院|研究院|大学|学院|医院|政协|人大常委会|人大))(?!建设|运营|项目|服务|平台|费|长|机房|大楼|系统|设备|网络)")
 # where an organisation name can start; not at 和 (人力资源和社会保障局 is one name)
 _ORG_START = re.compile(r".*(?:年度|年底|年末|[年月的了在是问给向对、，,？?：:“”\"（）()#])")
 _ORG_PREFIX = re.compile(r"^(?:和|与|及|各|每个|所有|请问|列出|查询|查一下|下属单位|下属|所属|本|该|其|我市|全市)")
@@ -62,6 +63,29 @@ _COUNT = re.compile(r"几个|多少个|几辆|多少辆|几人|多少人|几次|
 ACROSS = re.compile(r"各部门|各单位|各个部门|每个部门|所有部门|几个部门|哪些部门|哪个部门|哪些单位|哪个单位|"
                      r"分别|谁的|谁多|谁少|谁高|哪个多|哪个高|哪个少|最多|最少|最高|最低|前[一二两三四五六七八九十\d]|排名|排第|"
                      r"几倍|多少倍|多多少|差多少|相差")
+# a question over a department's documents: its years (哪一年最多, 三年来, 历年), or its 决算 against
+# its 预算 (执行率, 超支): several documents of one department answer it together
+OVER_EDITIONS = re.compile(r"哪一?年|历年|各年|逐年|每年|近[两三四五几\d]年|[两三四五几\d]年来|这几年|趋势|怎么变|变化情况|"
+                           r"20\d{2}\s*年?(?:至|到|-|—|~)\s*20\d{2}|执行率|完成率|执行情况|预算执行|完成.{0,6}预算|超支|超出预算")
+# the kind of document named (部门决算, 预算公开), and the words that lean to one kind where a year has
+# both (实际, 安排); a measure alone (年初预算, 预算数) names a column that either kind may print
+_KIND_NAMED = {"决算": re.compile(r"(?:部门|单位|年度?|的)决算(?!数|执行|.{0,6}表)|决算(?:公开|文件|报告)"),
+               "预算": re.compile(r"(?:部门|单位|年度|的)预算(?!数|执行|完成|.{0,6}表)|预算(?:公开|文件|报告)")}
+_KIND_LEANS = {"决算": re.compile(r"实际|花了|支出了|决算|执行数"),
+               "预算": re.compile(r"安排|预算|计划")}
+
+
+def kind_named(folded: str) -> tuple[str, bool]:
+    """(预算 | 决算 | "", whether the document's kind is named rather than leant to)."""
+    for words, strong in ((_KIND_NAMED, True), (_KIND_LEANS, False)):
+        named = [kind for kind, pattern in words.items() if pattern.search(folded)]
+        if len(named) == 1:
+            return named[0], strong
+        if named:
+            return "", False
+    return "", False
+
+
 _ALL_DEPARTMENTS = re.compile(r"各部门|所有部门|全部部门|各单位|所有单位|全部单位|各家")
 _WHICH_ONES = re.compile(r"哪?几(?:个|家)(?:部门|单位)|哪几个|哪几家")
 _BASE_YEAR = re.compile(r"(?:比|较|与|同|相比|对比)(20\d{2})\s*年")
@@ -94,6 +118,11 @@ class Slots:
     unknown_items: tuple[str, ...] = ()
     kinds: dict[str, str] = field(default_factory=dict)  # doc_id → 预算 | 决算, of the documents in scope
     named: bool = False  # the question names its departments (not only a place, not none)
+    orgs: tuple[OrgMention, ...] = ()  # each organisation named, with the departments it fits
+    asks_across: bool = False  # a ranking, list, comparison or change over several documents is asked
+    kind_asked: str = ""  # 预算 | 决算 when the question names the kind of document
+    unknown_kind: str = ""  # the kind named, when the documents in scope are all of the other kind
+    missing: tuple[OrgMention, ...] = ()  # organisations named that have no document of the year or kind asked
     focus: frozenset[str] = frozenset()  # departments named beside 各部门 (their share of all is asked)
 
 
@@ -109,34 +138,9 @@ def department_aliases(department: str) -> list[str]:
     return [a for a in {department, stripped} if len(a) >= 3]
 
 
-def _is_subsequence(short: str, name: str) -> bool:
-    it = iter(name)
-    return all(ch in it for ch in short)
-
-
-_PLACE = re.compile(r"^((?:[\u4e00-\u9fff]{2,3}?[省市区县])*)(.+)$")
-
-
 def names_department(short: str, official: str) -> bool:
-    """Whether a name as people write it means the official department name.
-
-    Places may be shortened or left out (苏州审计局, 普陀区财政局), and the agency's name may
-    drop middle words (大数据局 for 大数据应用局), but the most local place, when a place is
-    given, must be there (上海司法局 is not 上海市普陀区司法局), and the agency's name must
-    start as the official one does (交通局 is not 轨道交通局).
-    """
-    core = _PLACE.match(official).group(2)
-    levels = place_levels(official)
-    rest, used = short, []
-    for level in levels:
-        if rest.startswith(level):
-            rest = re.sub(r"^[省市区县]", "", rest[len(level):])
-            used.append(level)
-    if used and levels and levels[-1] not in used:
-        return False
-    if rest[:1] != core[:1]:  # 市大数据局, 区财政局: the place left unnamed (but 市场监管局 is a name)
-        rest = re.sub(r"^[省市区县]", "", rest)
-    return bool(rest) and rest[0] == core[0] and rest[-1] == core[-1] and _is_subsequence(rest, core)
+    """Whether a name as people write it means the official department name (domain.orgnames)."""
+    return fit(short, official) > 0
 
 
 def find_orgs(folded: str) -> list[tuple[int, int, str]]:
@@ -152,56 +156,30 @@ def find_orgs(folded: str) -> list[tuple[int, int, str]]:
     return found
 
 
-def _occurrences(name: str, text: str) -> list[tuple[int, int]]:
-    """Where `name` occurs in `text`, left to right, not overlapping (a literal: no regex to compile
-    for each of ten thousand department names)."""
-    spans, at = [], text.find(name)
-    while at >= 0:
-        spans.append((at, at + len(name)))
-        at = text.find(name, at + len(name))
-    return spans
-
-
 def match_documents(folded: str, documents: list[Document], vocabulary: Vocabulary | None = None
-                    ) -> tuple[set[str], str, list[tuple[int, int]]]:
-    """Documents the question's organisation names point at; an unmatched name is returned as unknown.
+                    ) -> tuple[set[str], str, list[tuple[int, int]], Resolution]:
+    """Documents the question's organisation names point at (qa.resolve); an organisation-like
+    name no document fits is returned as unknown, never dropped.
 
     A name the tables print as a row (a sub-unit such as 福州市医疗保障基金中心) is a subject
     of the question, not an organisation outside the index.
     """
-    matched: set[str] = set()
-    unknown = ""
-    spans = []
-    # an official name printed whole (上海市统计和大数据研究院（上海市统计数据管理中心）) is that
-    # department, brackets and all: the name in its brackets is no second organisation
-    names = {(fold(d.department), d.doc_id) for d in documents}
-    names |= {(fold(_LEVEL.sub("", d.department)), d.doc_id) for d in documents}
-    for full, doc_id in sorted(names, key=lambda item: -len(item[0])):  # the longest name first
-        if len(full) < 4:
-            continue
-        for span in _occurrences(full, folded):
-            if any(span[0] < end and start < span[1] for start, end in spans) and span not in spans:
-                continue  # inside a longer name already found
-            matched.add(doc_id)
-            if span not in spans:
-                spans.append(span)
+    units = getattr(getattr(vocabulary, "store", None), "documents_printing", None)
+    resolution = resolve(folded, documents, (lambda texts: units(texts, UNIT_TERM_KINDS)) if units else None)
+    matched = resolution.doc_ids
+    spans = list(resolution.spans)
+
+    def subject(name: str) -> bool:
+        return vocabulary is not None and vocabulary.names_subject(name)
+
+    # 晋城运营指挥中心 of the project 智慧晋城运营指挥中心建设项目 is a subject, not an outside body
+    unresolved = [u for u in resolution.unknown if not subject(u[2])]
     masked = folded
-    for start, end in spans:
+    for start, end in [*spans, *((s, e) for s, e, _ in unresolved)]:
         masked = masked[:start] + "#" * (end - start) + masked[end:]
-    others = []
-    for start, end, name in find_orgs(masked):
-        hits = set()
-        for d in documents:
-            # 深圳市统计局（本级） is asked as 深圳市统计局; 卫健委 for 卫生健康委员会 (domain.aliases)
-            if any(names_department(name, alias) for alias in agency_aliases(d.department) if alias):
-                hits.add(d.doc_id)
-        if hits:
-            matched |= hits
-            spans.append((start, end))
-        elif vocabulary is None or not vocabulary.names_subject(name):
-            others.append((start, end, name))
     # 上海市司法局下属的上海市戒毒康复中心, 戒毒康复中心（上海市司法局所属）: the parent of a unit
     # the index holds says whose unit it is; it is no organisation outside the index
+    others = sorted([*unresolved, *(org for org in find_orgs(masked) if not subject(org[2]))])
     unknown = next((name for start, end, name in others if not any(_parent_of(folded, (start, end), span)
                                                                   for span in spans)), "")
     if not matched and not unknown:  # the place stays in the question: 福州市医疗保障基金中心 is a row
@@ -210,7 +188,9 @@ def match_documents(folded: str, documents: list[Document], vocabulary: Vocabula
             if any(t.kind in ("project", "row", "unit") for t in mention.terms):  # 智慧晋城…项目 names a project
                 alone = alone[:mention.start] + "#" * (mention.end - mention.start) + alone[mention.end:]
         matched = _by_place(alone, documents)
-    return matched, unknown, spans
+        if not matched:
+            unknown = unknown_place(alone, documents)  # 深圳 where no 深圳 document is indexed
+    return matched, unknown, spans, resolution
 
 
 _PARENT_BEFORE = re.compile(r"(?:下属|所属|直属|下设|主管)?(?:的)?(?:单位|机构)?")
@@ -245,13 +225,12 @@ def _by_place(folded: str, documents: list[Document]) -> set[str]:
 @lru_cache(maxsize=65536)
 def place_levels(department: str) -> tuple[str, ...]:
     """The places a department name starts with, widest first (上海市普陀区司法局 → 上海, 普陀)."""
-    place = _PLACE.match(department).group(1)
-    return tuple(re.findall(r"([\u4e00-\u9fff]{2,3}?)[省市区县]", place))
+    return surest(department).places if department else ()
 
 
 def route(question: str, documents: list[Document], vocabulary: Vocabulary) -> Slots:
     folded = fold(normalize(question))
-    matched, unknown_org, spans = match_documents(folded, documents, vocabulary)
+    matched, unknown_org, spans, resolution = match_documents(folded, documents, vocabulary)
     by_place = bool(matched) and not spans
     focus = frozenset()
     if matched and not by_place and _ALL_DEPARTMENTS.search(folded):
@@ -268,8 +247,19 @@ def route(question: str, documents: list[Document], vocabulary: Vocabulary) -> S
         doc_ids = {d.doc_id for d in documents if d.doc_id in doc_ids and d.year in in_scope}
     elif not years:
         doc_ids, years = _relative_year(folded, documents, doc_ids)
+    # 执行率 reads a 决算 against its 预算: no kind is chosen for a question over both
+    kind_asked, strong = kind_named(folded) if not OVER_EDITIONS.search(folded) else ("", False)
+    of_kind = {d.doc_id for d in documents if d.doc_id in doc_ids and d.kind == kind_asked}
+    unknown_kind = ""
+    if of_kind and (strong or matched):  # 2023年决算 where a year has a 预算 and a 决算: only the one named
+        doc_ids = of_kind
+    elif strong and matched and not unknown_year:
+        unknown_kind = kind_asked  # 部门决算 of a department whose 决算 is not indexed
+    # 苏州市生态环境局和西南大学2026年…: a named organisation with no document of the year or kind asked
+    missing = tuple(m for m in resolution.mentions if not (m.doc_ids & doc_ids)) if not unknown_kind else ()
     content = folded
-    for start, end in sorted(spans, reverse=True):
+    units = {(m.start, m.end) for m in resolution.mentions if m.unit}  # a unit is also what is asked about
+    for start, end in sorted(set(spans) - units, reverse=True):
         content = content[:start] + content[end:]
     dates = dates_in(content)
     content = _SOURCE_BRACKETS.sub("", content)
@@ -285,7 +275,9 @@ def route(question: str, documents: list[Document], vocabulary: Vocabulary) -> S
                   unknown_org=unknown_org,
                   unknown_year=unknown_year, content=content, names=names, departments=departments,
                   kinds={d.doc_id: d.kind for d in documents if d.doc_id in doc_ids},
-                  named=bool(matched) and not by_place, focus=focus & doc_ids)
+                  named=bool(matched) and not by_place, focus=focus & doc_ids, orgs=resolution.mentions,
+                  asks_across=bool(ACROSS.search(folded) or OVER_EDITIONS.search(folded)), kind_asked=kind_asked,
+                  unknown_kind=unknown_kind, missing=missing)
     asked = _WHICH_ONES.sub("", content)  # 哪几个部门 / 几个部门里 count departments, not the figure
     if _LIST.search(content):
         slots.intent = "list"

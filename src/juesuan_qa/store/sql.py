@@ -337,6 +337,17 @@ class SqlStore:
                 f"SELECT text, kind, target FROM terms WHERE text IN ({marks})", chunk)]  # noqa: S608
         return out
 
+    def documents_printing(self, texts: Iterable[str], kinds: Sequence[str]) -> dict[str, set[str]]:
+        """text → the documents whose tables print it as a term of those kinds (a sub-unit's name)."""
+        out: dict[str, set[str]] = {}
+        kind_marks = ", ".join("?" * len(kinds))
+        for chunk in _chunks(sorted(set(texts))):
+            marks = ", ".join("?" * len(chunk))
+            for text, doc_id in self.rows(f"SELECT DISTINCT text, doc_id FROM doc_terms WHERE text IN ({marks}) "  # noqa: S608
+                                          f"AND kind IN ({kind_marks})", (*chunk, *kinds)):
+                out.setdefault(text, set()).add(doc_id)
+        return out
+
     def longest_term(self) -> int:
         return int(self.get_meta("longest_term") or 1)
 
