@@ -227,3 +227,21 @@ def test_the_benchmark_catalogue_reads_as_ingest_does(corpus_kb):
     for document in corpus_kb.documents:
         files = tuple(sorted(p.rsplit("/", 1)[-1] for p in document.source.split("; ")))
         assert saved.get(files) == (document.department, document.year, document.kind), files
+
+
+def test_a_place_said_once_before_a_list_of_bodies_is_the_place_of_each():
+    documents = [_doc("bt", "北京市统计局"), _doc("bs", "北京市审计局"), _doc("bw", "北京市水务局"), _doc("ss", "深圳市审计局")]
+    corpus = _corpus(documents)
+    slots = route("北京统计局、审计局、水务局三家，谁的三公经费最多？", documents, corpus.vocabulary)
+    assert slots.doc_ids == {"bt", "bs", "bw"}
+    assert ask(corpus, "审计局和水务局2026年三公经费谁多？").abstained  # no place said: which 审计局 is asked
+
+
+def test_a_unit_asked_with_its_parent_department_is_that_department_s_unit():
+    documents = [_doc("hg", "杭州市公安局"), _doc("hs", "杭州市司法局")]
+    corpus = _corpus(documents)
+    corpus.vocabulary.store = _Printed({"杭州市机动车驾驶员考试服务中心": "hg"})
+    slots = route("2026年杭州市公安局机动车驾驶员考试服务中心的事业收入预算是多少？", documents, corpus.vocabulary)
+    assert slots.doc_ids == {"hg"} and not slots.unknown_org
+    office = route("杭州市公安局办公室2026年三公经费是多少？", documents, corpus.vocabulary)
+    assert office.unknown_org == "杭州市公安局办公室"  # not a unit it names: not the bureau's figure

@@ -47,6 +47,7 @@ class OrgMention:
     doc_ids: frozenset[str]
     exact: bool  # the official name (places, party words or scope may be left out)
     unit: bool = False  # a unit printed in a document's tables, not a publishing department
+    printed: str = ""  # a unit's name as its document prints it, where the question put it otherwise
 
 
 @dataclass(frozen=True)
@@ -213,23 +214,72 @@ def resolve(folded: str, documents: list[Document], units=None) -> Resolution:
                 continue
         if not found:
             continue
-        longer = _continued(folded, start, end)
-        if longer:  # 卫健委办公室: an office inside the department, not the department
-            unknown.append((start, longer, folded[start:longer]))
-            taken.append((start, longer))
-            continue
         best = max(found.values())
         departments = tuple(sorted(d for d, score in found.items() if score == best))
         doc_ids = frozenset(d for department in departments for d in table.doc_ids[department])
+        longer = _continued(folded, start, end)
+        if longer:
+            printed_as, unit = _unit_under(folded[end:longer], departments, doc_ids, units)
+            if unit:  # 杭州市公安局机动车驾驶员考试服务中心: the unit 杭州市公安局 names, asked with its parent
+                mentions.append(OrgMention(folded[start:longer], start, longer, departments, unit, True, unit=True,
+                                           printed=printed_as))
+            else:  # 卫健委办公室: an office inside the department, not the department
+                unknown.append((start, longer, folded[start:longer]))
+            taken.append((start, longer))
+            continue
         mentions.append(OrgMention(text, start, end, departments, doc_ids, best == 2))
         taken.append((start, end))
     for start, end in candidates:  # 佛山海洋牧场服务站: shaped like a place's body the index lacks
         if not any(start < e and s < end for s, e in taken) and _place_led(folded[start:end], table.places):
             unknown.append((start, end, folded[start:end]))
             taken.append((start, end))
-    mentions.sort(key=lambda m: m.start)
+    mentions = _places_shared(folded, sorted(mentions, key=lambda m: m.start), table)
     spans = tuple(sorted((m.start, m.end) for m in mentions))
     return Resolution(tuple(mentions), tuple(unknown), spans)
+
+
+def _unit_under(tail: str, departments: tuple[str, ...], doc_ids: frozenset[str], units
+                ) -> tuple[str, frozenset[str]]:
+    """(the unit's printed name, the documents of `departments` naming it) for a unit `tail` asked
+    after its parent department, with or without its place; ("", ∅) when none names it."""
+    if units is None or len(tail) < 4:
+        return "", frozenset()
+    texts = {place + tail for d in departments for place in _place_words(d)} | {tail}
+    for text, docs in sorted(units(texts).items(), key=lambda item: -len(item[0])):
+        if set(docs) & doc_ids:
+            return text, frozenset(set(docs) & doc_ids)
+    return "", frozenset()
+
+
+def _place_words(department: str) -> set[str]:
+    """How a department's places open its units' names: 杭州市, 上海市普陀区."""
+    name = fold(department)
+    reading = surest(department)
+    if not reading.places:
+        return set()
+    end = name.find(reading.body) if reading.body in name else 0
+    return {name[:end]} if end else set()
+
+
+_LIST_JOIN = re.compile(r"^[、，,和与及跟同]$")
+
+
+def _places_shared(folded: str, mentions: list[OrgMention], table: Catalogue) -> list[OrgMention]:
+    """北京统计局、审计局、水务局: a place said once before a list of bodies is the place of each. A
+    mention fitting several departments, joined to the one before it by 、/和, keeps those of that
+    one's place when that leaves one."""
+    out: list[OrgMention] = []
+    for mention in mentions:
+        before = out[-1] if out else None
+        if (before is not None and len(mention.departments) > 1 and len(before.departments) == 1
+                and _LIST_JOIN.match(folded[before.end:mention.start])):
+            place = surest(before.departments[0]).places[-1:]
+            same = tuple(d for d in mention.departments if place and surest(d).places[-1:] == place)
+            if len(same) == 1:
+                mention = OrgMention(mention.text, mention.start, mention.end, same,
+                                     frozenset(table.doc_ids[same[0]]) & mention.doc_ids, mention.exact)
+        out.append(mention)
+    return out
 
 
 def unknown_place(folded: str, documents: list[Document]) -> str:

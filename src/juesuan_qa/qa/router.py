@@ -258,9 +258,10 @@ def route(question: str, documents: list[Document], vocabulary: Vocabulary) -> S
     # 苏州市生态环境局和西南大学2026年…: a named organisation with no document of the year or kind asked
     missing = tuple(m for m in resolution.mentions if not (m.doc_ids & doc_ids)) if not unknown_kind else ()
     content = folded
-    units = {(m.start, m.end) for m in resolution.mentions if m.unit}  # a unit is also what is asked about
-    for start, end in sorted(set(spans) - units, reverse=True):
-        content = content[:start] + content[end:]
+    # a unit is also what is asked about: kept, in the words its document prints it
+    units = {(m.start, m.end): m.printed or m.text for m in resolution.mentions if m.unit}
+    for start, end in sorted(spans, reverse=True):
+        content = content[:start] + units.get((start, end), "") + content[end:]
     dates = dates_in(content)
     content = _SOURCE_BRACKETS.sub("", content)
     content = _YEAR.sub("", _DATE.sub("", content))  # 截至2025年底 dates the figure; it is not what is asked
