@@ -245,3 +245,17 @@ def test_a_unit_asked_with_its_parent_department_is_that_department_s_unit():
     assert slots.doc_ids == {"hg"} and not slots.unknown_org
     office = route("杭州市公安局办公室2026年三公经费是多少？", documents, corpus.vocabulary)
     assert office.unknown_org == "杭州市公安局办公室"  # not a unit it names: not the bureau's figure
+
+
+def test_a_short_form_of_an_agency_the_index_lacks_is_not_another_department():
+    corpus = _corpus([_doc("dsj", "晋城市大数据应用局", 2023, "决算"), _doc("sj", "苏州市审计局")])
+    for question in ("卫健委2023年收入总计是多少？", "请问发改委的三公经费", "国家统计局2026年三公经费是多少？"):
+        answer = ask(corpus, question)
+        assert answer.abstained and not answer.values and "索引中没有" in answer.answer, question
+
+
+def test_a_place_alone_names_no_department_even_where_the_year_leaves_one():
+    corpus = _corpus([_doc("sf", "上海市普陀区司法局", 2026, "预算"), _doc("cz", "上海市普陀区财政局", 2024, "决算")])
+    answer = ask(corpus, "普陀区2026年三公经费是多少？")
+    assert answer.abstained and "上海市普陀区司法局" in answer.answer and "上海市普陀区财政局" in answer.answer
+    assert _figure(corpus, "普陀区2026年各部门三公经费分别是多少？") == 10.0

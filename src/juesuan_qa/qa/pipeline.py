@@ -32,7 +32,7 @@ from juesuan_qa.qa.numeric import (
     unmet,
 )
 from juesuan_qa.qa.projects import find_project, resolve, wants_grade
-from juesuan_qa.qa.resolve import catalogue
+from juesuan_qa.qa.resolve import catalogue, names_place
 from juesuan_qa.qa.router import Slots, longest_common, project_core, route, without_name
 from juesuan_qa.records import Answer, Citation, Document, Fact, Project, TextFigure, Value
 from juesuan_qa.store.passages import HybridSearch
@@ -167,7 +167,16 @@ def _which_one(slots: Slots, documents: dict[str, Document]) -> Answer | None:
     kind it names. A name fitting several departments, or no name over several departments, or one
     department's several years or kinds with none named, is asked back — unless the question asks
     across documents (a ranking, a comparison, a change over years) or what a term means."""
-    if _DEFINITION.search(slots.content) or len(slots.doc_ids) < 2:
+    if _DEFINITION.search(slots.content):
+        return None
+    if not slots.named and not slots.asks_across and slots.doc_ids:
+        # 普陀区2026年三公经费: a place (or nothing) names no department, even where the year leaves one
+        named = sorted({documents[d].department for d in slots.candidates})
+        if len(named) > 1:
+            return _ask_back(slots.question, f"问题没有指明部门，而{'所问地区' if slots.candidates != set(documents) else '索引中'}"
+                             f"有{len(named)}个部门的公开文件", named,
+                             "请写明是哪个部门；要比较或排名，可问“哪个部门……最多”或“各部门……分别是多少”。")
+    if len(slots.doc_ids) < 2:
         return None
     for mention in slots.orgs:
         # 哪个卫健委最多 ranks the departments a short form fits; 信访办公室和福州市公安局…谁多 names two
@@ -268,7 +277,10 @@ def _cells_of_year(corpus: Corpus, slots: Slots, year: int) -> Answer | None:
 
 def _known_suffix(name: str, figures: list[TextFigure]) -> str:
     """The longest tail of an organisation name that the corpus prose mentions (市数字政府服务中心
-    in 批复给下属单位市数字政府服务中心), so a sentence about it can still answer."""
+    in 批复给下属单位市数字政府服务中心), so a sentence about it can still answer. A place the name
+    opens with stays (深圳市审计局 is never 苏州's 审计局 in a sentence that says 审计局)."""
+    if names_place(name):
+        return name
     sentences = "".join({fold(f.sentence) for f in figures})
     for start in range(len(name) - 3):
         if name[start:] in sentences:

@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from juesuan_qa.domain.aliases import agency_aliases
 from juesuan_qa.domain.orgnames import HEADS, fit, index_keys, second_name, surest, typed_keys
@@ -32,8 +32,10 @@ _ENDS = frozenset(h[-1] for h in HEADS) | {"协", "大", "）", ")"}
 _LONGEST = 30  # characters an organisation name with its places and scope can take
 _PARTICLES = "的是了"  # never inside an agency's name: a span runs up to them, not across
 # words that open a question or join names: a mention never starts with them
-_OPENERS = re.compile(r"^(?:请问|请|问|查询|查一下|列出|对比|比较|关于|和|与|及|跟|同|比|在|的|是|为|给|向|对|从|按|据|各|每个|所有|"
-                      r"下属单位|下属|所属|本|该|其|我市|全市|我省|全省)")
+_OPENER_WORDS = (r"请问|请|问|查询|查一下|列出|对比|比较|关于|和|与|及|跟|同|比|在|的|是|为|给|向|对|从|按|据|各|每个|所有|"
+                 r"下属单位|下属|所属|单位|机构|部门|本|该|其|我市|全市|我省|全省")
+_OPENERS = re.compile(f"^(?:{_OPENER_WORDS})")
+_AFTER_OPENER = re.compile(f"(?:{_OPENER_WORDS}|\\d[年月日]|年度)$")  # where a name may start
 
 
 @dataclass(frozen=True)
@@ -99,9 +101,15 @@ class Catalogue:
         return found
 
     def nearest(self, name: str, limit: int = 3) -> list[str]:
-        """The departments whose names are closest to one the index does not hold."""
-        scored = process.extract(name, list(self.doc_ids), scorer=fuzz.partial_ratio, limit=limit)
-        return [department for department, score, _ in scored if score >= 50]
+        """The departments whose names are closest to one the index does not hold: the body weighs
+        most (深圳市审计局 → 苏州市审计局 before 深圳市统计局), the whole name breaks ties."""
+        body = surest(name).body
+
+        def score(department: str) -> float:
+            return 0.7 * fuzz.ratio(body, surest(department).body) + 0.3 * fuzz.ratio(name, fold(department))
+
+        scored = sorted(((score(d), d) for d in self.doc_ids), key=lambda item: (-item[0], item[1]))
+        return [department for value, department in scored[:limit] if value >= 50]
 
 
 @lru_cache(maxsize=8)
@@ -162,9 +170,28 @@ def _place_led(text: str, held: frozenset[str]) -> bool:
     return len(body) >= 3 and body.endswith(_HEAD_WORDS)
 
 
-def _names_place(text: str) -> bool:
+def names_place(text: str) -> bool:
+    """Whether a name opens with a place for sure (a division in full, a province's or city's short name)."""
     places = leading_places(text)
     return bool(places) and (places[0][2] or is_place(text[:places[0][1]]))
+
+
+# the head nouns a name without a place is taken as an agency's by (格局, 怎么办, 平台 end otherwise)
+_AGENCY_HEADS = ("委员会", "办公室", "办公厅", "管理局", "中心", "支队", "大队", "总队", "检察院", "法院", "大学", "学院",
+                 "医院", "研究院", "政协", "人大", "局", "委", "厅", "署")
+_ITEM_WORDS = re.compile(r"费|支出|收入|资金|经费|项目|预算|决算|合计|总计|结余|结转|格局|布局|开局")
+
+
+def _agency_shaped(folded: str, start: int, end: int) -> bool:
+    """A whole run of name characters (not a piece of one) ending in an agency's head noun, three to
+    twelve characters, naming no item: 卫健委, 发改委, 国家统计局."""
+    text = folded[start:end]
+    whole = (start == 0 or not _NAME_CHAR.match(folded[start - 1]) and folded[start:start + 1] != "年"
+             or folded[start - 1] in _PARTICLES or _AFTER_OPENER.search(folded[:start]) is not None)
+    after = end == len(folded) or not _NAME_CHAR.match(folded[end]) or folded[end] in _PARTICLES \
+        or _JOINS.match(folded[end]) is not None
+    return (whole and after and 3 <= len(text) <= 12 and text.endswith(_AGENCY_HEADS)
+            and not _ITEM_WORDS.search(text) and not _OPENERS.match(text))
 
 
 def _cut_from_place(folded: str, start: int, held: frozenset[str]) -> bool:
@@ -202,7 +229,7 @@ def resolve(folded: str, documents: list[Document], units=None) -> Resolution:
         if _cut_from_place(folded, start, table.places):
             continue  # 太原市大数据应用局: 大数据应用局 of another city is not what was named
         found = table.fits(text)
-        if text in printed and (not found or max(found.values()) < 2 or not _names_place(text)):
+        if text in printed and (not found or max(found.values()) < 2 or not names_place(text)):
             # 西安市社会经济调查中心, printed in 西安市统计局（汇总）; a department's own full name wins, but
             # 退役军人服务中心 is 上海's department and 北京's unit alike: both are candidates
             exact = {d for d, score in found.items() if score == 2}
@@ -232,6 +259,11 @@ def resolve(folded: str, documents: list[Document], units=None) -> Resolution:
     for start, end in candidates:  # 佛山海洋牧场服务站: shaped like a place's body the index lacks
         if not any(start < e and s < end for s, e in taken) and _place_led(folded[start:end], table.places):
             unknown.append((start, end, folded[start:end]))
+            taken.append((start, end))
+    for start, end in candidates:  # 卫健委, 发改委 where the index holds none: an agency's short form
+        text = folded[start:end]
+        if not any(start < e and s < end for s, e in taken) and _agency_shaped(folded, start, end):
+            unknown.append((start, end, text))
             taken.append((start, end))
     mentions = _places_shared(folded, sorted(mentions, key=lambda m: m.start), table)
     spans = tuple(sorted((m.start, m.end) for m in mentions))

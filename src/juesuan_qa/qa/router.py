@@ -123,6 +123,7 @@ class Slots:
     kind_asked: str = ""  # 预算 | 决算 when the question names the kind of document
     unknown_kind: str = ""  # the kind named, when the documents in scope are all of the other kind
     missing: tuple[OrgMention, ...] = ()  # organisations named that have no document of the year or kind asked
+    candidates: frozenset[str] = frozenset()  # the documents the names point at, before the year and kind
     focus: frozenset[str] = frozenset()  # departments named beside 各部门 (their share of all is asked)
 
 
@@ -236,6 +237,7 @@ def route(question: str, documents: list[Document], vocabulary: Vocabulary) -> S
     if matched and not by_place and _ALL_DEPARTMENTS.search(folded):
         focus, matched = frozenset(matched), set()  # X占各部门合计的比例: X among all departments
     doc_ids = matched or {d.doc_id for d in documents}
+    candidates = frozenset(doc_ids)  # what the names (or their absence) point at, before year and kind
     # 截至2025年底 / 2025年10月 date a figure inside the document; they choose no document
     years = [int(y) for y in _YEAR.findall(_DATE.sub("", folded))]
     covered = {d.year for d in documents if d.doc_id in doc_ids}
@@ -278,7 +280,7 @@ def route(question: str, documents: list[Document], vocabulary: Vocabulary) -> S
                   kinds={d.doc_id: d.kind for d in documents if d.doc_id in doc_ids},
                   named=bool(matched) and not by_place, focus=focus & doc_ids, orgs=resolution.mentions,
                   asks_across=bool(ACROSS.search(folded) or OVER_EDITIONS.search(folded)), kind_asked=kind_asked,
-                  unknown_kind=unknown_kind, missing=missing)
+                  unknown_kind=unknown_kind, missing=missing, candidates=candidates)
     asked = _WHICH_ONES.sub("", content)  # 哪几个部门 / 几个部门里 count departments, not the figure
     if _LIST.search(content):
         slots.intent = "list"
