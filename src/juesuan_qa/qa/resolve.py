@@ -22,7 +22,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from juesuan_qa.domain.aliases import agency_aliases
-from juesuan_qa.domain.orgnames import HEADS, fit, index_keys, second_name, surest, typed_keys
+from juesuan_qa.domain.orgnames import HEADS, fit, index_keys, parse, second_name, surest, typed_keys
 from juesuan_qa.domain.places import gazetteer, is_place, leading_places
 from juesuan_qa.records import Document
 from juesuan_qa.textutil import fold
@@ -62,10 +62,6 @@ class Resolution:
     def doc_ids(self) -> set[str]:
         return {d for m in self.mentions for d in m.doc_ids}
 
-    @property
-    def ambiguous(self) -> list[OrgMention]:
-        return [m for m in self.mentions if len(m.departments) > 1]
-
 
 @dataclass(frozen=True)
 class _Entry:
@@ -78,7 +74,7 @@ class Catalogue:
 
     def __init__(self, documents: list[Document]) -> None:
         self.doc_ids: dict[str, set[str]] = defaultdict(set)
-        self.by_key: dict[str, list[_Entry]] = defaultdict(list)
+        self.by_key: dict[tuple[str, str], list[_Entry]] = defaultdict(list)
         for document in documents:
             self.doc_ids[document.department].add(document.doc_id)
         self.places = frozenset(p for department in self.doc_ids for p in surest(department).places)
@@ -87,17 +83,26 @@ class Catalogue:
             if second_name(department):
                 names.add(second_name(department))
             for name in names:
+                entry = _Entry(name, department)
+                local = {r.places[-1] for r in parse(name).readings if r.places}
                 for key in index_keys(name):
-                    self.by_key[key].append(_Entry(name, department))
+                    self.by_key[(key, "")].append(entry)
+                    for place in local:  # a typed name that names places fits only where one is this
+                        self.by_key[(key, place)].append(entry)
 
     def fits(self, typed: str) -> dict[str, int]:
-        """department → how the typed name fits it (2 exactly, 1 as a short form)."""
+        """department → how the typed name fits it (2 exactly, 1 as a short form). A name that names
+        places is matched only against departments whose most local place it names: an index key,
+        so ten thousand departments cost a question a few hundred comparisons."""
         found: dict[str, int] = {}
-        for key in typed_keys(typed):
-            for entry in self.by_key.get(key, ()):
-                score = fit(typed, entry.name)
-                if score > found.get(entry.department, 0):
-                    found[entry.department] = score
+        readings = parse(typed).readings
+        places = {""} if any(not r.places for r in readings) else {p for r in readings for p in r.places}
+        buckets = {(key, place) for key in typed_keys(typed) for place in places}
+        entries = {entry for bucket in buckets for entry in self.by_key.get(bucket, ())}
+        for entry in entries:
+            score = fit(typed, entry.name)
+            if score > found.get(entry.department, 0):
+                found[entry.department] = score
         return found
 
     def nearest(self, name: str, limit: int = 3) -> list[str]:
