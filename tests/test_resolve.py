@@ -259,3 +259,27 @@ def test_a_place_alone_names_no_department_even_where_the_year_leaves_one():
     answer = ask(corpus, "普陀区2026年三公经费是多少？")
     assert answer.abstained and "上海市普陀区司法局" in answer.answer and "上海市普陀区财政局" in answer.answer
     assert _figure(corpus, "普陀区2026年各部门三公经费分别是多少？") == 10.0
+
+
+def test_a_tables_only_file_takes_its_identity_from_its_tables():
+    from juesuan_qa.ingest.blocks import Block, Row
+    from juesuan_qa.ingest.identity import read_identity
+
+    header = [Row(None, ["项目", "2019年预算数"], ""), Row(None, ["一般公共预算拨款收入", "1,276.70"], "")]
+    blocks = [Block("heading", "公开01表 财政拨款收支总表", 1, 1), Block("para", "编制单位：江苏省人民检察院 单位：万元", 2, 1),
+              Block("table", "", 3, 1, rows=header), Block("para", "2019年", 4, 1)]
+    assert read_identity(blocks)[:3] == ("江苏省人民检察院", 2019, "预算")
+    final = [Row(None, ["项目", "年初预算数", "决算数"], "")]
+    blocks[2] = Block("table", "", 3, 1, rows=final)
+    assert read_identity(blocks)[2] == "决算"
+
+
+def test_a_text_file_and_a_tables_file_of_one_publication_are_one_document():
+    from juesuan_qa.ingest.blocks import Block
+    from juesuan_qa.ingest.document import group_sources
+
+    text = _source("a-text.pdf", [Block("para", "江苏省人民检察院2019年部门预算", 1, 1)],
+                   ("江苏省人民检察院", 2019, "预算", "江苏省人民检察院2019年部门预算"))
+    tables = _source("a-tables.pdf", [Block("para", "编制单位：江苏省人民检察院", 1, 1)], ("江苏省人民检察院", 2019, "预算", ""))
+    budget_2018 = _source("b-tables.pdf", [Block("para", "编制单位：江苏省人民检察院", 1, 1)], ("江苏省人民检察院", 2018, "预算", ""))
+    assert sorted(len(g) for g in group_sources([text, tables, budget_2018])) == [1, 2]

@@ -135,11 +135,20 @@ def group_sources(sources: list[SourceFile]) -> list[list[SourceFile]]:
     A file whose text names no department or year (Beijing prints its tables in a second
     file without a cover) joins the file beside it, in the same folder, whose text lists
     most of its table titles (the 目录 of the 情况说明 file) and whose department it names: two
-    departments print the same 目录, so a shared table of contents alone is no evidence. Files of
-    different years or kinds are never one publication.
+    departments print the same 目录, so a shared table of contents alone is no evidence. Two files
+    that each name the same department, year and kind (a 部门预算 text and its 预算公开表 tables) are
+    one publication; files of different years or kinds never are.
     Content decides, not names.
     """
-    groups = [[s] for s in sources if s.complete]
+    groups: list[list[SourceFile]] = []
+    for source in (s for s in sources if s.complete):
+        # 部门预算 + 预算公开表 files of one department, year and kind, side by side: one publication
+        twin = next((g for g in groups if g[0].path.parent == source.path.parent
+                     and _edition(g[0].identity) == _edition(source.identity)), None)
+        if twin is not None:
+            twin.append(source)
+        else:
+            groups.append([source])
     for orphan in (s for s in sources if not s.complete):
         titles = {fold(b.text) for b in orphan.blocks if b.kind == "heading" and b.text.endswith("表")}
         best, best_share = None, 0.0
@@ -158,6 +167,11 @@ def group_sources(sources: list[SourceFile]) -> list[list[SourceFile]]:
         else:
             groups.append([orphan])  # reported as "no department or year" when built
     return groups
+
+
+def _edition(identity: tuple) -> tuple:
+    department, year, kind, *_ = identity
+    return re.sub(r"（(?:本级|汇总|本部)）$", "", fold(department).replace("(", "（").replace(")", "）")), year, kind
 
 
 def same_edition(one: tuple, other: tuple) -> bool:

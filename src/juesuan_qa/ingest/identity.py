@@ -31,6 +31,7 @@ _LEADING_YEAR = re.compile(r"^\d{4}\s*年度?")
 _LEVEL = re.compile(r"（(?:本级|汇总|本部)）")
 _YEAR = re.compile(r"(20\d{2})\s*年度?")
 _COVER_KIND = re.compile(r"(部门|单位)?(决算|预算)(公开)?")
+_COLUMN_KIND = re.compile(r"(?<!年初)(?<!上年)(决算|预算)数")  # 年初预算数 stands in a 决算's tables too
 # reviewers' stamps and notes printed on covers: never part of a title
 _STAMP = re.compile(r"(?:保密审查|审核人|审查人|经办人|联系电话|签发)[^。]*")
 
@@ -81,6 +82,9 @@ def read_identity(blocks: list[Block]) -> tuple[str, int | None, str, str]:
     kinds = Counter(m.group(2) for m in _COVER_KIND.finditer(title))
     if not kinds:
         kinds = Counter(m.group(2) for b in blocks if b.kind == "heading" for m in _COVER_KIND.finditer(b.text))
+    if not kinds:  # a tables-only file (公开01表 财政拨款收支总表): its columns say 预算数 or 决算数
+        kinds = Counter(m.group(1) for b in blocks if b.kind == "table" for row in b.rows[:4]
+                        for cell in row.cells for m in _COLUMN_KIND.finditer(fold(cell)))
     kind = kinds.most_common(1)[0][0] if kinds else ""
     return department, _fiscal_year(blocks, title, kind), kind, title
 
