@@ -7,7 +7,8 @@
 The catalogue is what ingest reads of each file: (department, year, kind) and the units its tables
 print. For every document and every form people type its name in — full; without the bracketed
 scope; without the place; without the parent place; a level word for the place; the short place;
-with and without 中共 / 市委; the abbreviations (data and the 和 rule); traditional characters —
+with and without 中共 / 市委; the short forms people type (benchmarks/resolve/short_forms.tsv, a list the
+tool does not read: it derives them) and the 和 rule's abbreviations; traditional characters —
 and every printed unit, three questions are asked (a figure, a why-question, a comparison of two
 named departments). Each must resolve to exactly its document, or, where the form itself fits
 several indexed departments (卫健委 with three cities indexed), be asked back with its document
@@ -38,16 +39,25 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from juesuan_qa.domain.aliases import agency_aliases  # noqa: E402
 from juesuan_qa.domain.orgnames import parse, split_scope, surest  # noqa: E402
 from juesuan_qa.domain.places import gazetteer  # noqa: E402
-from juesuan_qa.qa.lexicon import build_vocabulary, document_terms, unit_without_place  # noqa: E402
+from juesuan_qa.qa.lexicon import Term, build_vocabulary  # noqa: E402
 from juesuan_qa.qa.pipeline import Corpus, ask  # noqa: E402
 
 try:  # the precision gate; absent before it was built, when the old code is measured
     from juesuan_qa.qa.pipeline import _which_one  # noqa: E402
 except ImportError:
     _which_one = None
+try:  # units asked without their city (社会经济调查中心): absent from the old code
+    from juesuan_qa.qa.lexicon import unit_without_place  # noqa: E402
+except ImportError:
+    def unit_without_place(name: str) -> str:
+        return ""
+
+
+def unit_terms(unit: str) -> list[str]:
+    """The texts a unit a document names is looked up by, as the store's vocabulary holds them."""
+    return [t for t in (fold(unit), unit_without_place(fold(unit))) if t]
 from juesuan_qa.qa.router import route  # noqa: E402
 from juesuan_qa.records import Document, Fact, Locator  # noqa: E402
 from juesuan_qa.textutil import fold  # noqa: E402
@@ -103,6 +113,13 @@ def _s2t():
     return OpenCC("s2t")
 
 
+def _short_forms() -> list[tuple[str, str]]:
+    path = ROOT / "benchmarks" / "resolve" / "short_forms.tsv"
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    return [(long.strip(), short.strip()) for long, short, *_ in rows]
+
+
 def abbreviation(body: str) -> str:
     """The regular short form of a body joined by 和 (人力资源和社会保障局 → 人社局): the first
     character of each joined part, and the head noun (委员会 → 委)."""
@@ -134,9 +151,9 @@ def name_forms(department: str) -> dict[str, str]:
             start = name.find(full_places.places[-1])
             forms["no_parent_place"] = name[start:]
         forms["short_place"] = full_places.places[-1] + ("委" if full_places.committee else "") + body
-    for alias in agency_aliases(name):
-        if alias not in forms.values() and not alias.startswith("中共"):
-            forms.setdefault("data_alias", alias)
+    for long, short in _short_forms():  # the short forms people type (benchmarks/resolve/short_forms.tsv)
+        if long in name and "short_form" not in forms:
+            forms["short_form"] = name.replace(long, short)
     short = abbreviation(body)
     if short:
         forms["abbreviation"] = (full_places.places[-1] if full_places.places else "") + short
@@ -166,8 +183,8 @@ class _Units:
         self.printed: dict[str, set[str]] = defaultdict(set)
         for row in rows:
             for unit in row.get("units", []):
-                for term in document_terms([], (), [unit]):
-                    self.printed[term.text].add(row["doc_id"])
+                for text in unit_terms(unit):
+                    self.printed[text].add(row["doc_id"])
 
     def documents_printing(self, texts, kinds) -> dict[str, set[str]]:
         return {t: self.printed[t] for t in texts if t in self.printed}
@@ -212,8 +229,8 @@ def measure(catalogue: list[dict], *, limit: int | None = None, seed: int = 7) -
     vocabulary = build_vocabulary(facts)
     for row in rows:
         for unit in row.get("units", []):
-            for term in document_terms([], (), [unit]):
-                vocabulary.add(term)
+            for text in unit_terms(unit):
+                vocabulary.add(Term("unit", text, fold(unit)))
     units = _Units(rows)
     vocabulary.store = units
     from conftest import Rows

@@ -1,6 +1,6 @@
-"""The names people use for agencies, generated from the official names by rules kept as
-data (`data/aliases.tsv`): 北京市卫生健康委员会 → 北京市卫健委, 卫健委; 中共北京市委宣传部 →
-北京市委宣传部, 市委宣传部. A short form that fits several departments names all of them."""
+"""The forms of an agency's name that the structural rule (domain.orgnames) cannot reach, generated
+from the official names by the irregular short forms kept as data (`data/aliases.tsv`: 生态环境局 →
+环保局), with 中共 and （本级） left off as people do."""
 
 from __future__ import annotations
 

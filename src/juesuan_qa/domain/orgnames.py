@@ -13,10 +13,11 @@ for 西安市统计局（汇总）. So a typed name fits an official one when, p
   form drops characters, never adds or reorders them), and ends as the head noun does (卫健委:
   委 of 委员会; 人社局 never means a 人社厅); 人民 may be dropped (人民检察院 → 检察院);
 - an office of an institution (人大常委会办公厅, 政协办公厅, 人民政府办公厅) may be named by
-  the institution (省人大, 省政协).
+  the institution (省人大, 省政协); a unit named under its parent (公安局交通管理局) by its own part
+  (交管局, 交警支队); a court or procuratorate by its head noun and place (省法院, 市检察院).
 
-The truly irregular forms (交警支队 for 公安局交通警察支队, 环保局 for 生态环境局) stay as data in
-`data/aliases.tsv`; everything regular comes from this rule.
+Only the truly irregular forms (环保局 for 生态环境局: no character of the body kept in order) stay as
+data in `data/aliases.tsv`; the rule gives the rest.
 """
 
 from __future__ import annotations
@@ -37,11 +38,11 @@ HEADS = ("委员会", "办公厅", "办公室", "管理局", "管理处", "管�
          "学校", "医院", "监狱", "中心", "支队", "大队", "总队", "分局", "局", "厅", "委", "办", "部", "院", "队", "所", "站",
          "馆", "会", "社", "处", "室", "署", "台", "校", "园", "场", "团", "府")
 _HEAD_SHORT = {"委员会": "委会", "办公厅": "办厅", "办公室": "办室", "管委会": "委会"}
-# institutions whose office publishes for them: 江苏省人大常委会办公厅 is asked as 省人大
 # a court or procuratorate is asked by its head noun and its place (省法院, 市检察院)
 _BARE_HEADS = ("法院", "检察院")
 # a unit named under its parent agency (公安局交通管理局): asked without the parent (交管局)
 _PARENT = re.compile(r"^.{2,8}?[局委厅]")
+# institutions whose office publishes for them: 江苏省人大常委会办公厅 is asked as 省人大
 _OFFICES = re.compile(r"^(人大常委会|人大常务委员会|人民代表大会常务委员会|政协|人民政府|政府|市委|区委|县委|省委)(办公厅|办公室|机关)$")
 
 
@@ -59,13 +60,8 @@ class Reading:
 @dataclass(frozen=True)
 class OrgName:
     official: str  # as printed, scope included
-    readings: tuple[Reading, ...]  # the surest first: every place written in full taken
+    readings: tuple[Reading, ...]  # the most places first; a place written in full is always taken
     scope: str = ""  # 汇总, 本级 …
-    party: bool = False
-
-    @property
-    def body(self) -> str:
-        return self.readings[0].body
 
 
 def clean(name: str) -> str:
@@ -110,8 +106,7 @@ def _readings(text: str) -> tuple[Reading, ...]:
 @lru_cache(maxsize=65536)
 def parse(official: str) -> OrgName:
     name, scope, _ = split_scope(official)
-    party = bool(_PARTY.match(name))
-    return OrgName(clean(official), _readings(_PARTY.sub("", name)), scope, party)
+    return OrgName(clean(official), _readings(_PARTY.sub("", name)), scope)
 
 
 @lru_cache(maxsize=65536)
