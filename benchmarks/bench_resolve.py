@@ -271,6 +271,9 @@ def measure(catalogue: list[dict], *, limit: int | None = None, seed: int = 7) -
                     ok = got.kind == "resolved" and got.doc_ids == {target}
                 per_form[form_class]["ok" if ok else "miss"] += 1
                 per_form[form_class]["asked" if got.kind == "asked" else "direct"] += 1
+                if got.kind == "resolved":  # precision: of the questions answered from documents, the right ones
+                    per_form[form_class]["resolved"] += 1
+                    per_form[form_class]["resolved_right"] += ok
                 if not ok:
                     misses.append(f"{form_class}\t{question}\t{got.kind}\t"
                                   + "、".join(sorted({by_id[d].department for d in got.doc_ids}))[:120])
@@ -331,11 +334,15 @@ def measure(catalogue: list[dict], *, limit: int | None = None, seed: int = 7) -
 
 def report(result: dict) -> str:
     lines = [f"documents: {result['documents']} (asked of {result['asked_of']}); questions: {result['questions']}",
-             f"resolution: {result['resolution']:.1%}", "", "per name form: ok / questions (asked back)"]
+             f"resolution: {result['resolution']:.1%}", "",
+             "per name form: recall = right / questions (a form several departments fit: asked back with its "
+             "own among them);", "               precision = right / answered from documents"]
     for form, counts in result["per_form"].items():
         n = counts.get("ok", 0) + counts.get("miss", 0)
-        lines.append(f"  {form:22s} {counts.get('ok', 0):5d} / {n:<5d} {counts.get('ok', 0) / n:7.1%}  "
-                     f"({counts.get('asked', 0)} asked back)")
+        resolved = counts.get("resolved", 0)
+        precision = f"{counts.get('resolved_right', 0) / resolved:7.1%}" if resolved else "      —"
+        lines.append(f"  {form:22s} recall {counts.get('ok', 0):5d} / {n:<5d} {counts.get('ok', 0) / n:7.1%}  "
+                     f"precision {precision}  ({counts.get('asked', 0)} asked back)")
     lines += ["", "absent names, years and kinds: refused / answered with a figure"]
     for case, counts in result["absent"].items():
         lines.append(f"  {case:22s} {counts.get('refused', 0):5d} / {counts.get('answered', 0)}")
