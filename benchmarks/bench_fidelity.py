@@ -1,6 +1,6 @@
 """Reading fidelity on real disclosures nobody tuned on: identity, tables, self-checks, golden facts.
 
-    .venv/bin/python benchmarks/bench_fidelity.py                 # ../shared/corpus-dev + corpus/*.pdf
+    .venv/bin/python benchmarks/bench_fidelity.py                 # ../shared/corpus-dev, ../shared/corpus-more, corpus/*.pdf
     .venv/bin/python benchmarks/bench_fidelity.py --jobs 2 --json /tmp/fidelity.json
     .venv/bin/python benchmarks/bench_fidelity.py --only 苏州 --verbose
 
@@ -33,6 +33,7 @@ from juesuan_qa.ingest.document import IngestError, build_group, group_sources, 
 from juesuan_qa.textutil import fold  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "corpus-dev"
+MORE = ROOT.parent / "shared" / "corpus-more"  # two more city families and one university over five documents
 TRUTH = ROOT / "benchmarks" / "fidelity"
 GOLDEN = ROOT / "tests" / "golden"
 
@@ -138,8 +139,9 @@ def main() -> None:
     parser.add_argument("--rescore", type=Path, help="score the rows of an earlier --json run instead of reading")
     parser.add_argument("--verbose", action="store_true", help="list tables, failed checks and golden misses")
     args = parser.parse_args()
-    folders = [(DEV, sorted(p.name for p in DEV.glob("*.pdf"))), (ROOT / "corpus", sorted(
-        p.name for p in (ROOT / "corpus").glob("*.pdf")))]
+    folders = [(DEV, sorted(p.name for p in DEV.glob("*.pdf"))),
+               (MORE, sorted(p.name for p in MORE.glob("*.pdf"))),  # read as one folder: grouping must keep 5 documents
+               (ROOT / "corpus", sorted(p.name for p in (ROOT / "corpus").glob("*.pdf")))]
     tasks = []
     for folder, names in folders:
         names = [n for n in names if args.only in n]

@@ -153,6 +153,10 @@ def _row_unit(label: str, table_unit: str) -> str:
     return table_unit
 
 
+# a header naming a time or a measure over a group of columns (当年, 上年, 增减变化情况, 2026年预算数)
+_TIME_GROUP = re.compile(r"^(?:当年|本年|上年|去年|增减|比上年|较上年)|20\d{2}年|增减变化|变动情况")
+
+
 def _column_paths(header_rows: list[list[str]], start: int, width: int) -> dict[int, tuple[str, ...]]:
     """Column header paths from stacked header rows, a parent group forward-filled over its children.
 
@@ -185,8 +189,14 @@ def _column_paths(header_rows: list[list[str]], start: int, width: int) -> dict[
 
 
 def _column_labels(header_rows: list[list[str]], start: int, width: int) -> dict[int, str]:
-    """Column labels as "parent/leaf" (本年支出/基本支出), or the leaf alone."""
-    return {i: "/".join(path[-2:]) for i, path in _column_paths(header_rows, start, width).items()}
+    """Column labels as "parent/leaf" (本年支出/基本支出), or the leaf alone. A column group of another
+    time or measure above them (当年 | 上年 | 增减变化情况, 2025年预算数 | 2026年预算数) stays on the
+    label, or the same item under 当年 and 上年 would read as one column printed twice."""
+    labels = {}
+    for i, path in _column_paths(header_rows, start, width).items():
+        group = next((p for p in path[:-2] if _TIME_GROUP.search(p)), "")
+        labels[i] = "/".join((group, *path[-2:]) if group else path[-2:])
+    return labels
 
 
 def _dedupe_label(label: str, seen: set[str], parent: str) -> tuple[str, bool]:

@@ -244,6 +244,7 @@ def in_scope(fact: Fact, scope: str) -> bool:
     return scope in title or scope in fold(fact.row) or scope in fold(fact.column) or scope in fold(fact.part)
 
 
+_COLUMN_YEAR = re.compile(r"(20\d{2})年")
 _ROW_YEAR = re.compile(r"^(.*?)(20\d{2})年(?:预算数?|决算数?)?$")
 
 
@@ -286,6 +287,9 @@ def unmet(slots: Slots, fact: Fact, codes: dict[str, set[str]] | None = None) ->
     roles = column_roles | set(column_role(fact.row).split("/"))
     whole = label in GRAND_ROWS | SIDE_TOTALS or label.endswith("合计") or label.endswith("总计")
     missing = [word for word in slots.unknown_items if word not in text]
+    column_year = _COLUMN_YEAR.search(fold(fact.column))
+    if column_year and int(column_year.group(1)) not in (slots.years or [slots.doc_years.get(fact.loc.doc_id)]):
+        missing.append(column_year.group())  # 2025年预算数 beside 2026年预算数: another year's column
     if "决算" in slots.folded and "预算" not in slots.folded and slots.kinds.get(fact.loc.doc_id) == "预算" \
             and "决算" not in text:
         missing.append("决算")  # a 预算 states no 决算 unless a cell says so

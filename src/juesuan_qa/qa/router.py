@@ -117,6 +117,7 @@ class Slots:
     # that row): no cell carries them, so no total stands in for the item
     unknown_items: tuple[str, ...] = ()
     kinds: dict[str, str] = field(default_factory=dict)  # doc_id → 预算 | 决算, of the documents in scope
+    doc_years: dict[str, int | None] = field(default_factory=dict)  # doc_id → its fiscal year, in scope
     named: bool = False  # the question names its departments (not only a place, not none)
     orgs: tuple[OrgMention, ...] = ()  # each organisation named, with the departments it fits
     asks_across: bool = False  # a ranking, list, comparison or change over several documents is asked
@@ -278,6 +279,7 @@ def route(question: str, documents: list[Document], vocabulary: Vocabulary) -> S
                   unknown_org=unknown_org,
                   unknown_year=unknown_year, content=content, names=names, departments=departments,
                   kinds={d.doc_id: d.kind for d in documents if d.doc_id in doc_ids},
+                  doc_years={d.doc_id: d.year for d in documents if d.doc_id in doc_ids},
                   named=bool(matched) and not by_place, focus=focus & doc_ids, orgs=resolution.mentions,
                   asks_across=bool(ACROSS.search(folded) or OVER_EDITIONS.search(folded)), kind_asked=kind_asked,
                   unknown_kind=unknown_kind, missing=missing, candidates=candidates)
