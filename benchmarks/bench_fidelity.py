@@ -216,6 +216,11 @@ def report(rows: dict[str, dict], truth: dict[str, dict], golden: list[dict], ve
             for tb in row["tables"]:
                 if tb["status"] == "failed":
                     print(f"    failed check: {tb['title']} p{tb['page']} ({tb['failed']}/{tb['checks']})")
+    failures = reading_failures(rows, truth)
+    if failures:  # never silent: a document whose printed tables were not read is named
+        print(f"\nreading failures ({len(failures)} documents):")
+        for name, what in failures:
+            print(f"  {name}: {what}")
     found, wrong, wrong_items, missing = score_golden(golden, rows)
     print()
     for group, t in sorted(totals.items()):
@@ -240,6 +245,23 @@ def report(rows: dict[str, dict], truth: dict[str, dict], golden: list[dict], ve
         for item in wrong_items + missing:
             print(f"  {'WRONG' if 'read' in item else 'miss '} {item['file'][:30]} p{item.get('page')} "
                   f"{item['table'][:20]} | {item['row']} | {item['column']} = {item['value']} {item.get('read', '')}")
+
+
+def reading_failures(rows: dict[str, dict], truth: dict[str, dict]) -> list[tuple[str, str]]:
+    """Documents that print standard tables (by the truth) of which the reading lost some or all."""
+    out = []
+    for name, row in sorted(rows.items()):
+        printed = {key for t in truth.get(name, {}).get("tables", []) if not t.get("empty")
+                   and (key := type_key(t["type"]))}  # an empty table printed as such has no figure to give
+        if not printed or "error" in row:
+            continue
+        read = {tb["type"] for tb in row["tables"] if tb["type"] and tb["facts"]}
+        lost = printed - read
+        if lost:
+            zero = " — no figure from any of them" if not read & printed else ""
+            out.append((name, f"{len(lost)} of {len(printed)} printed standard tables gave no figure{zero}: "
+                              + "、".join(sorted(type_name(k) for k in lost))))
+    return out
 
 
 def _pct(a: float, b: float) -> str:

@@ -266,3 +266,15 @@ def test_a_document_the_store_refuses_is_skipped_and_its_old_version_keeps_servi
         assert store.vectors.count() == before
     finally:
         store.close()
+
+
+def test_printed_standard_tables_that_give_no_figure_are_named_in_the_report():
+    from juesuan_qa.kb import unread_tables
+    from juesuan_qa.records import Disclosure, Document, TableRecord
+
+    doc = Document("d", "t", "示范市测试局", 2026, "预算", "d.pdf", "0")
+    read = TableRecord("表1", "收支总表", "fiscal_totals", "万元", 12)
+    lost = TableRecord("表5", "项目支出表", "projects", "万元", 0)
+    empty = TableRecord("表7", "政府性基金预算支出表", "gov_fund", "万元", 0, note="本表无数据")
+    assert unread_tables(Disclosure(doc, tables=[read, empty])) == ""
+    assert unread_tables(Disclosure(doc, tables=[read, lost, empty])) == "1 of 3 printed standard tables gave no figure: 项目支出表"

@@ -47,6 +47,9 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     removed: list[str] = field(default_factory=list)  # doc_ids a rebuild found no file for
+    # (document, what was not read): printed standard tables that gave no figure, said by name, so a
+    # disclosure whose tables the readers missed never passes as read
+    unread: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -58,7 +61,19 @@ class IngestReport:
                  + (f", removed {len(self.removed)}" if self.removed else "")]
         lines += [f"  ingested: {name}" for name in self.ingested]
         lines += [f"  skipped: {reason}" for _, reason in self.skipped]
+        lines += [f"  not read: {doc}: {what}" for doc, what in self.unread]
         return "\n".join(lines)
+
+
+def unread_tables(disclosure: Disclosure) -> str:
+    """The printed standard tables of a disclosure that gave no figure and print no 本表无数据 note,
+    or "" when every one was read."""
+    missed = [t.title for t in disclosure.tables if t.type and t.type != "performance" and not t.facts
+              and not t.note]
+    if not missed:
+        return ""
+    printed = sum(1 for t in disclosure.tables if t.type and t.type != "performance")
+    return f"{len(missed)} of {printed} printed standard tables gave no figure: " + "、".join(missed[:5])
 
 
 def _domain_terms() -> None:
@@ -257,6 +272,9 @@ class KnowledgeBase:
                     continue
                 produced.add(disclosure.document.doc_id)
                 report.ingested.extend(str(s.path) for s in group)
+                unread = unread_tables(disclosure)
+                if unread:
+                    report.unread.append((disclosure.document.doc_id, unread))
             answer_items(store)
             if rebuild:
                 for doc in tables.documents():  # a rebuild reads every file: what none produced is gone
