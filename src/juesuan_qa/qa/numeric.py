@@ -16,6 +16,7 @@ from functools import lru_cache
 from juesuan_qa.domain.units import unit_class
 from juesuan_qa.domain.vocabulary import (
     BASIC_ONLY,
+    COLUMN_ROLES,
     GRAND_ROWS,
     SCOPES,
     SIDE_TOTALS,
@@ -180,6 +181,10 @@ def score_facts(slots: Slots, facts: list[Fact], *, any_scope: bool = False) -> 
             score += COLUMN_SCORE + (1.0 if leaf in mentioned else 0.0) + 0.5 * (len(mentioned) - 1)
             if leaf not in mentioned and fact.column == default_column(table_columns):
                 score += 0.5
+        elif any(text in fold(fact.column) and text not in label for text in mention_texts):
+            # the item asked heads a column group (“三公”经费预算 | 会议费 | 培训费 under 合计): that
+            # group's figure, not the total of a table that covers more than the item
+            score += COLUMN_SCORE
         elif fact.column == default_column(table_columns):
             score += DEFAULT_COLUMN_SCORE
         elif wanted.columns & {fold(c.split("/")[-1]) for c in table_columns}:
@@ -287,6 +292,9 @@ def unmet(slots: Slots, fact: Fact, codes: dict[str, set[str]] | None = None) ->
     roles = column_roles | set(column_role(fact.row).split("/"))
     whole = label in GRAND_ROWS | SIDE_TOTALS or label.endswith("合计") or label.endswith("总计")
     missing = [word for word in slots.unknown_items if word not in text]
+    other_times = column_roles & _OTHER_MEASURES - asked_roles(slots.folded)
+    if other_times:  # 上年 / 增减变化情况 / 年初预算 beside the figure asked: only when asked for
+        missing.append("/".join(sorted(other_times)))
     column_year = _COLUMN_YEAR.search(fold(fact.column))
     if column_year and int(column_year.group(1)) not in (slots.years or [slots.doc_years.get(fact.loc.doc_id)]):
         missing.append(column_year.group())  # 2025年预算数 beside 2026年预算数: another year's column
@@ -324,6 +332,12 @@ def unmet(slots: Slots, fact: Fact, codes: dict[str, set[str]] | None = None) ->
             continue
         missing.append(word)
     return missing
+
+
+@lru_cache(maxsize=4096)
+def asked_roles(folded: str) -> frozenset[str]:
+    """The column roles a question names anywhere in it (比上年 → 增减 and 上年数, 年初预算 …)."""
+    return frozenset(name for name, words in COLUMN_ROLES if any(w in folded for w in words))
 
 
 def _names_unit(slots: Slots, part: str) -> bool:
