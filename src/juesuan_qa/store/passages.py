@@ -90,10 +90,12 @@ class HybridSearch:
             return []
         vector = np.asarray(self.embedder.embed_query(query), dtype=np.float32)
         scope = self._scope(doc_ids)
-        if scope is not None and len(scope) <= IN_MEMORY_DOCUMENTS:
+        exact = scope if scope is not None else set(self.all_documents)
+        if len(exact) <= IN_MEMORY_DOCUMENTS:
             # a few documents: every one of their passages scored exactly, in memory (an index-wide
-            # nearest-neighbour search filtered to them costs more than reading their vectors)
-            rows = [r for r in self.store.passages(scope) if within is None or r.passage.passage_id in within]
+            # nearest-neighbour search filtered to them costs more than reading their vectors), and
+            # the same on every backend and every build: an approximate graph is not
+            rows = [r for r in self.store.passages(exact) if within is None or r.passage.passage_id in within]
             stored = self.vectors.vectors([r.vector_id for r in rows])
             scored = [(-float(stored[r.vector_id] @ vector), r.key) for r in rows if r.vector_id in stored]
             return [key for _, key in heapq.nsmallest(k, scored)]
