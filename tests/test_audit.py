@@ -9,9 +9,10 @@ from textwrap import dedent
 import pytest
 
 from juesuan_qa.audit import Finding, audit, audit_document, citations, render_markdown, render_text, to_json
+from juesuan_qa.audit_rules import table_findings
 from juesuan_qa.ingest.document import build_disclosure
 from juesuan_qa.ingest.markdown import parse_markdown
-from juesuan_qa.records import Fact, TextFigure
+from juesuan_qa.records import Fact, Locator, TextFigure
 
 
 def fact(facts: list[Fact], table: str, column: str, row: str | None = None, code: str | None = None,
@@ -402,3 +403,57 @@ def test_a_share_of_figures_printed_in_another_unit_has_no_precision_range():
     doc = synthetic(SYNTHETIC.replace("2024年度支出合计110.00万元，其中：", "2024年度支出合计1,100,000.00元，其中："))
     amounts = [f for f in doc.figures if f.unit == "元"]
     assert amounts and all(v != v for v in spread(lambda a: a, [replace(amounts[0], value=110.0, unit="万元")]))
+
+
+# ---- (5) column groups: each time group adds up on its own ----
+
+
+def _row_of(title: str, row: str, cells: dict[str, float], line: int) -> list[Fact]:
+    loc = Locator("g", title, title, line=line, page=1, quote=row)
+    return [Fact(title, title, "", row, "", column, value, "元", False, loc) for column, value in cells.items()]
+
+
+def _sangong_groups(now_reception: float = 10000.0) -> list[Fact]:
+    """西安's 表13: 上年 | 当年 | 增减变化情况, each over 三公 (出国, 接待, 公务用车 (小计 → 购置, 运行)),
+    会议费 and 培训费, its 合计 the sum of all five."""
+    def group(name: str, abroad: float, reception: float, buy: float, run: float, meeting: float, training: float):
+        sangong = f"{name}/一般公共预算拨款安排的三公经费预算"
+        car = buy + run
+        return {f"{name}/合计": abroad + reception + car + meeting + training,
+                sangong: abroad + reception + car,
+                f"{sangong}/因公出国(境)费用": abroad, f"{sangong}/公务接待费": reception,
+                f"{sangong}/公务用车购置及运行维护费": car,
+                f"{name}/公务用车购置及运行维护费/公务用车购置费": buy,
+                f"{name}/公务用车购置及运行维护费/公务用车运行维护费": run,
+                f"{name}/会议费": meeting, f"{name}/培训费": training}
+    last = group("上年", 0, 20000, 0, 100000, 0, 122000)
+    now = group("当年", 0, 10000, 0, 91000, 0, 219800)
+    change = {k.replace("上年", "增减变化情况", 1): now[k.replace("上年", "当年", 1)] - v for k, v in last.items()}
+    now["当年/一般公共预算拨款安排的三公经费预算/公务接待费"] = now_reception
+    title = "部门综合预算一般公共预算拨款“三公”经费及会议费、培训费支出预算表"
+    return _row_of(title, "合计", {**last, **now, **change}, 1)
+
+
+def test_side_by_side_time_groups_add_up_within_their_group():
+    findings = table_findings(_sangong_groups())
+    assert not of(findings, "mismatch"), [f.message for f in of(findings, "mismatch")]
+    checked = {f.sources[0].column for f in findings}
+    assert {"当年/合计", "上年/一般公共预算拨款安排的三公经费预算", "增减变化情况/合计"} <= checked
+    sangong = {f.sources[0].column for f in findings if f.rule == "sangong"}
+    assert "当年/一般公共预算拨款安排的三公经费预算" in sangong and "当年/合计" not in sangong  # 合计 holds 会议费, 培训费
+
+
+def test_an_error_in_one_time_group_is_found_in_that_group():
+    findings = of(table_findings(_sangong_groups(now_reception=12000.0)), "mismatch")
+    assert findings and all(f.sources[0].column.startswith("当年/") for f in findings)
+
+
+def test_a_column_over_only_its_memo_items_is_a_part_and_a_memo_column_is_not():
+    title = "部门综合预算收入总表"
+    cells = {"部门预算/合计": 300.0, "部门预算/一般公共预算拨款": 280.0,  # its 小计, with 其中 under it
+             "一般公共预算拨款/其中:专项资金列入部门预算项目": 55.0, "部门预算/事业收入": 20.0,
+             "2026年政府采购项目": 40.0, "2026年政府采购项目/其中:预留给中小企业的项目资金规模": 30.0}
+    findings = table_findings(_row_of(title, "合计", cells, 1))
+    assert not of(findings, "mismatch") and of(findings, "ok", "row_sum")
+    wrong = table_findings(_row_of(title, "合计", {**cells, "部门预算/事业收入": 25.0}, 1))
+    assert of(wrong, "mismatch", "row_sum")

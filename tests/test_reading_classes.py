@@ -12,6 +12,7 @@ from juesuan_qa.ingest.coded import groups, header_rows, unit_blocks
 from juesuan_qa.ingest.grid import rows_to_blocks
 from juesuan_qa.ingest.identity import org_name, read_identity
 from juesuan_qa.ingest.pages import drop_repeated_headers, join_grids
+from juesuan_qa.ingest.pdf import is_table_title
 from juesuan_qa.qa.compose import UNVERIFIED_NOTE, with_confidence
 from juesuan_qa.records import Answer, Value
 
@@ -67,7 +68,19 @@ def test_printed_titles_map_to_canonical_types():
     assert table_type("基本支出总表") == "basic"
     assert table_type("部门收入预算总表") == "revenue"
     assert table_type("主要职能") is None
+    # 西安's 部门综合预算 names project spending 专项业务经费; a title naming one fund is that fund's table
+    assert table_type("部门综合预算专项业务经费支出表(不含上年结转)") == "projects"
+    assert table_type("2022年部门预算专项业务经费绩效目标表") == "performance"
+    assert table_type("2020年部门综合预算政府性基金收支总表") == "gov_fund"
+    assert table_type("政府性基金预算财政拨款收入支出决算表") == "gov_fund"
+    assert table_type("一般公共预算和政府性基金收支总表") == "totals"
     assert type_key("一般公共预算支出表") == "gpb_expenditure" and type_key("三公经费表") == "sangong"
+
+
+def test_a_title_is_short_by_its_name_not_by_its_year_and_bracketed_scope():
+    assert is_table_title("2022年部门综合预算一般公共预算拨款“三公”经费及会议费、培训费支出预算表（不含上年结转）")
+    assert is_table_title("2022年部门综合预算一般公共预算基本支出明细表（支出经济分类科目-不含上年结转）")
+    assert not is_table_title("本部门2022年一般公共预算财政拨款安排的基本支出主要用于保障机构正常运转和完成日常工作任务的支出表")
 
 
 # ---- tables over pages ----

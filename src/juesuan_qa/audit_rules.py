@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from itertools import product
 
 from juesuan_qa.domain.units import FIGURE, parse_figure
-from juesuan_qa.domain.vocabulary import GRAND_ROWS, SIDE_TOTALS, TOTAL_COLUMNS
+from juesuan_qa.domain.vocabulary import GRAND_ROWS, MEMO_COLUMN, SIDE_TOTALS, TOTAL_COLUMNS, column_group
 from juesuan_qa.ingest.projects import SHEET_TABLE
 from juesuan_qa.records import Fact, TextFigure
 from juesuan_qa.textutil import fold, norm_label
@@ -302,13 +302,27 @@ def code_sums(facts: list[Fact]) -> Iterator[Finding | None]:
 def column_plans(cols: list[str]) -> list[tuple[str, list[str], str]]:
     """Which column is the sum of which columns: (total, parts, rule).
 
-    A 合计/小计/总计 column is the sum of the leaf columns beside it (a group column such as
-    基本支出 over 人员经费/公用经费 is not a leaf); a group column is the sum of its children.
-    Columns of 其中 items, 扣除… or 预留… are subsets and never parts.
+    Side-by-side groups of another time or measure (当年 | 上年 | 增减变化情况, 2025年 | 2026年)
+    each add up on their own: a total is the sum of its parts within its group, never across.
     """
+    grouped: dict[str, list[str]] = {}
+    for column in cols:
+        grouped.setdefault(column_group(column), []).append(column)
+    if len(set(grouped) - {""}) < 2:
+        return _group_plans(cols)
+    return [plan for members in grouped.values() for plan in _group_plans(members)]
+
+
+def _group_plans(cols: list[str]) -> list[tuple[str, list[str], str]]:
+    """A 合计/小计/总计 column is the sum of the leaf columns beside it (a group column such as
+    基本支出 over 人员经费/公用经费 is not a leaf); a group column is the sum of its children.
+    Memo columns (其中 items, 政府采购 …) are subsets and never parts, so a column whose only
+    children are 其中 items (一般公共预算拨款 over 其中：专项资金) is a leaf."""
     segs = {c: segments(c) for c in cols}
-    excluded = {c for c in cols if any(s.startswith("其中") or "扣除" in s or "预留" in s for s in segs[c])}
-    groups = {c for c in cols if any(label(c) in map(norm_label, segs[o][:-1]) for o in cols if o != c)}
+    excluded = {c for c in cols if any(MEMO_COLUMN.search(s) for s in segs[c])}
+    kids = {c: [o for o in cols if o != c and o not in excluded and len(segs[o]) >= 2
+                and norm_label(segs[o][-2]) == label(c)] for c in cols}
+    groups = {c for c in cols if kids[c]}
     totals = [c for c in cols if label(c) in TOTAL_COLUMNS and c not in excluded]
     leaves = [c for c in cols if c not in groups | excluded and c not in totals]
     plans = []
@@ -318,10 +332,7 @@ def column_plans(cols: list[str]) -> list[tuple[str, list[str], str]]:
             plans.append((total, leaves, "row_sum"))
         elif prefix:
             plans.append((total, [c for c in leaves if segs[c][:len(prefix)] == prefix], "row_sum"))
-    for group in groups - excluded:
-        kids = [c for c in cols if c != group and c not in excluded and len(segs[c]) >= 2
-                and norm_label(segs[c][-2]) == label(group)]
-        plans.append((group, kids, "column_group"))
+    plans += [(group, kids[group], "column_group") for group in groups - excluded]
     return [(t, p, r) for t, p, r in plans if len(p) >= 2]
 
 
@@ -374,10 +385,12 @@ def totals_table(facts: list[Fact]) -> Iterator[Finding | None]:
 
 SANGONG = (("total", ("合计", "总计", "总额")), ("car", ("小计",)), ("abroad", ("因公出国",)),
            ("reception", ("公务接待",)))
+_OTHER_ITEMS = ("会议费", "培训费")  # printed beside the 三公 items, outside their total
 
 
 def sangong_item(text: str) -> str | None:
-    """因公出国（境）费 | 公务用车购置及运行（维护）费 | 购置费 | 运行（维护）费 | 公务接待费 | 合计."""
+    """因公出国（境）费 | 公务用车购置及运行（维护）费 | 购置费 | 运行（维护）费 | 公务接待费 | 合计,
+    and a header that names the 三公 whole (“三公”经费预算, 三公经费合计) is its total."""
     text = norm_label(text)
     if "购置" in text and "运行" in text:
         return "car"
@@ -385,32 +398,49 @@ def sangong_item(text: str) -> str | None:
         return "car_buy"
     if "运行" in text and "机关" not in text:
         return "car_run"
+    if "三公" in text:
+        return "total"
     return next((item for item, words in SANGONG if any(w in text for w in words)), None)
 
 
 def sangong(facts: list[Fact]) -> Iterator[Finding | None]:
-    """三公 total = 出国 + 公务用车 + 接待, 公务用车 = 购置 + 运行, for each printed 预算数/决算数/…"""
+    """三公 total = 出国 + 公务用车 + 接待, 公务用车 = 购置 + 运行, for each printed 预算数/决算数/…
+
+    Where 会议费 and 培训费 are printed beside the items, a bare 合计 is the sum of all five and
+    the 三公 whole is the column or row that names it."""
     def by_column(f: Fact) -> str | None:
         return next((i for s in reversed(segments(f.column)) if (i := sangong_item(s))), None)
+
+    def rest(column: str) -> str:  # the column path without its item: the measure and time it prints
+        return "/".join(s for s in segments(column)
+                        if not sangong_item(s) and s != "金额" and not any(w in s for w in _OTHER_ITEMS))
 
     in_rows = len({sangong_item(f.row) for f in facts} - {None})
     in_cols = len({by_column(f) for f in facts} - {None})
     cells: dict[tuple, dict[str, Fact]] = {}
+    others: set[tuple] = set()
     for f in facts:
         if in_rows >= in_cols:
             item = sangong_item(f.row)
-            axis: tuple = ("/".join(s for s in segments(f.column) if not sangong_item(s) and s != "金额"),)
+            axis: tuple = (rest(f.column),)
+            other = any(w in f.row for w in _OTHER_ITEMS)
         else:
             item = by_column(f)
-            axis = (f.row, f.loc.page, f.loc.line, "/".join(s for s in segments(f.column) if not sangong_item(s)))
+            axis = (f.row, f.loc.page, f.loc.line, rest(f.column))
+            other = any(w in f.column for w in _OTHER_ITEMS)
+        if other:
+            others.add(axis)
         if item:
             cells.setdefault(axis, {}).setdefault(item, f)
-    for items in cells.values():
-        if "total" in items:
+        if item == "total" and "三公" in (f.row if in_rows >= in_cols else f.column):
+            cells[axis].setdefault("named", f)
+    for axis, items in cells.items():
+        total = items.get("named") or (items.get("total") if axis not in others else None)
+        if total is not None:
             parts = [items[i] for i in ("abroad", "car", "reception") if i in items]
             if "car" not in items:
                 parts += [items[i] for i in ("car_buy", "car_run") if i in items]
-            yield check("sangong", items["total"], parts, "三公经费各项之和")
+            yield check("sangong", total, parts, "三公经费各项之和")
         if "car" in items:
             yield check("sangong", items["car"], [items[i] for i in ("car_buy", "car_run") if i in items],
                         "公务用车购置费与运行维护费之和")

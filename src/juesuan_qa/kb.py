@@ -134,7 +134,7 @@ def unusable(path: Path) -> str | None:
 
 # Bumped when the readers change what they extract: an index read by other readers is re-read
 # from its files at the next ingest (no file counts as unchanged), never served half old.
-READER_VERSION = "10"
+READER_VERSION = "11"
 
 
 class KnowledgeBase:

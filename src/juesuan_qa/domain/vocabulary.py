@@ -45,11 +45,12 @@ TABLE_TYPES: tuple[TableType, ...] = (
     TableType("operating_costs", "机关运行经费表", "机关运行经费支出决算表", all_of=("机关运行经费",)),
     TableType("procurement", "政府采购表", "政府采购情况表", any_of=("政府采购", "采购预算", "采购明细")),
     TableType("assets", "国有资产占用情况表", "国有资产占用情况表", any_of=("资产占用", "资产情况")),
+    # a title naming one fund is that fund's table, 收支总表 included; naming two is a table of both
     TableType("gov_fund", "政府性基金支出表", "政府性基金预算财政拨款收入支出决算表", any_of=("政府性基金",),
-              none_of=("收支总", "收入支出总")),
+              none_of=("一般公共预算", "国有资本")),
     TableType("state_capital", "国有资本经营支出表", "国有资本经营预算财政拨款支出决算表",
-              any_of=("国有资本经营",), none_of=("收支总", "收入支出总")),
-    TableType("projects", "项目支出表", "项目支出决算表", any_of=("项目支出", "项目预算", "项目明细", "专项资金"),
+              any_of=("国有资本经营",), none_of=("一般公共预算", "政府性基金")),
+    TableType("projects", "项目支出表", "项目支出决算表", any_of=("项目支出", "项目预算", "项目明细", "专项资金", "专项业务经费"),
               none_of=("基本支出",)),
     TableType("gpb_basic", "一般公共预算基本支出表", "一般公共预算财政拨款基本支出决算表",
               all_of=("基本支出", "一般公共预算")),
@@ -116,7 +117,7 @@ COLUMN_ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("人员经费", ("人员经费", "人员支出", "工资福利")),
     ("公用经费", ("公用经费", "公用支出", "日常公用")),
     ("基本支出", ("基本支出",)),
-    ("项目支出", ("项目支出",)),
+    ("项目支出", ("项目支出", "专项业务经费")),  # 西安's 部门综合预算 name project spending 专项业务经费
     ("政府性基金", ("政府性基金",)),
     ("国有资本经营", ("国有资本经营",)),
     ("一般公共预算", ("一般公共预算",)),
@@ -132,6 +133,21 @@ COLUMN_ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("合计", ("合计", "小计", "总计", "金额")),
     ("本年数", ("本年", "当年", "预算数", "预算")),
 )
+
+# Columns that print a subset of the row beside its parts, never a part of its total: 其中 items,
+# amounts 扣除 or 预留 out of another, and 政府采购 (a way of spending, across 基本 and 项目).
+MEMO_COLUMN = re.compile(r"^其中|扣除|预留|政府采购")
+
+# A header naming a time or a measure over a group of columns: 当年 | 上年 | 增减变化情况 over the
+# same items, 2025年预算数 beside 2026年预算数. Each group is a table of its own beside the others.
+COLUMN_GROUP = re.compile(r"^(?:当年|本年|上年|去年|增减|比上年|较上年)|20\d{2}年|增减变化|变动情况")
+
+
+def column_group(column: str) -> str:
+    """The time or measure group a column path sits under ("" when none or when it is the column
+    itself): 上年/公务接待费 → 上年."""
+    head, _, rest = column.partition("/")
+    return head if rest and COLUMN_GROUP.search(fold(head)) else ""
 
 
 def column_role(column: str) -> str:

@@ -37,6 +37,8 @@ _PAGE_NUMBER = re.compile(r"^[-—－\s]*\d{1,3}[-—－\s]*$|^第\s*\d+\s*页")
 _NUMBERED = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[、.．])")
 _SENTENCE_END = re.compile(r"[。；：:！？!?]$")
 _MAX_HEADING = 40
+_TITLE_YEAR = re.compile(r"^\d{4}年度?")
+_TITLE_TRAILER = re.compile(r"[(（][^()（）]*[)）]$")
 _WRAP_SLACK = 20.0  # points short of the right margin that still count as a full line
 _WRAP_WIDTH = 0.55  # a wrapped body line spans most of the page; centred cover lines do not
 
@@ -152,8 +154,11 @@ def _inside(obj, boxes) -> bool:
 
 
 def is_table_title(text: str) -> bool:
+    """A title is short, but only its name counts: the year before it and a bracketed scope after
+    it (2022年…支出预算表（不含上年结转）) are not prose, however long they make the line."""
     compact = re.sub(r"\s+", "", text)
-    return len(compact) <= _MAX_HEADING and bool(TABLE_TITLE.match(compact)) and bool(_TITLE_WORDS.search(compact))
+    core = _TITLE_TRAILER.sub("", _TITLE_YEAR.sub("", compact))
+    return len(core) <= _MAX_HEADING and bool(TABLE_TITLE.match(compact)) and bool(_TITLE_WORDS.search(compact))
 
 
 def _reflow(blocks: list[Block], wrapped: set[int]) -> list[Block]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from juesuan_qa.domain.vocabulary import DEFAULT_COLUMNS, table_type
+from juesuan_qa.domain.vocabulary import COLUMN_GROUP, DEFAULT_COLUMNS, table_type
 from juesuan_qa.ingest.blocks import Block, Row
 from juesuan_qa.ingest.coded import has_codes, header_rows, read_coded
 from juesuan_qa.ingest.pages import drop_repeated_headers, join_grids
@@ -153,9 +153,6 @@ def _row_unit(label: str, table_unit: str) -> str:
     return table_unit
 
 
-# a header naming a time or a measure over a group of columns (当年, 上年, 增减变化情况, 2026年预算数)
-_TIME_GROUP = re.compile(r"^(?:当年|本年|上年|去年|增减|比上年|较上年)|20\d{2}年|增减变化|变动情况")
-
 
 def _column_paths(header_rows: list[list[str]], start: int, width: int) -> dict[int, tuple[str, ...]]:
     """Column header paths from stacked header rows, a parent group forward-filled over its children.
@@ -194,7 +191,7 @@ def _column_labels(header_rows: list[list[str]], start: int, width: int) -> dict
     label, or the same item under 当年 and 上年 would read as one column printed twice."""
     labels = {}
     for i, path in _column_paths(header_rows, start, width).items():
-        group = next((p for p in path[:-2] if _TIME_GROUP.search(p)), "")
+        group = next((p for p in path[:-2] if COLUMN_GROUP.search(p)), "")
         labels[i] = "/".join((group, *path[-2:]) if group else path[-2:])
     return labels
 
