@@ -241,10 +241,15 @@ def build_disclosure(blocks: list[Block], *, doc_id: str, source: str, sha256: s
             continue
         paragraphs = prose_of(body)
         if table_type(title_block.text) and is_table_title(fold(title_block.text)) \
-                and any(_EMPTY_NOTE.search(b.text) for b in paragraphs[:3]):
+                and any(_EMPTY_NOTE.search(b.text) for b in paragraphs[:8]):
             section = collect_section(title_block, body)  # a standard table printed as a note only
-            note = next(b.text for b in paragraphs[:3] if _EMPTY_NOTE.search(b.text))
+            note = next(b.text for b in paragraphs[:8] if _EMPTY_NOTE.search(b.text))
             _add_table(result, _record(section, title_block, [], note))
+        elif table_type(title_block.text) and is_table_title(fold(title_block.text)) \
+                and any(UNIT.search(b.text) for b in paragraphs[:3]):
+            # a table's title and 单位 line with no grid read under them: kept as a table that gave
+            # no figure, so the ingest report names it (kb.unread_tables), never silently prose
+            _add_table(result, _record(collect_section(title_block, body), title_block, []))
         _add_passages(result, make_passages(doc_id, paths[start], paragraphs))
     result.facts[:] = [replace(f, role=column_role(f.column)) for f in result.facts]
     self_check(result)

@@ -29,7 +29,7 @@ def looks_like_title(text: str) -> bool:
     return bool(_TABLE_TITLE.search(text) or _PART.match(text) or fold(text) == "目录")
 
 
-def _is_meta(text: str) -> bool:
+def is_meta(text: str) -> bool:
     """Lines printed above a grid: 公开01表, 部门名称：…, 金额单位：万元, 2023年度."""
     folded = fold(text)
     return bool(TABLE_CODE.fullmatch(folded) or UNIT.search(folded) or _META.match(folded))
@@ -59,7 +59,7 @@ def rows_to_blocks(rows: list[Row], page: int | None, *, lift_any: bool = True) 
         if not filled:
             continue
         lines = [line.strip() for c in filled for line in c.split("\n") if line.strip()]
-        lift = all(_is_meta(c) or looks_like_title(c) for c in lines) or (lift_any and len(filled) == 1)
+        lift = all(is_meta(c) or looks_like_title(c) for c in lines) or (lift_any and len(filled) == 1)
         if top and lift:
             blocks.extend(_text_block(row.line, c, page) for c in lines)
             continue

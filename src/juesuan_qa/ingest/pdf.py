@@ -20,8 +20,9 @@ import os
 import re
 from pathlib import Path
 
+from juesuan_qa.ingest import positioned
 from juesuan_qa.ingest.blocks import Block, Row, heading_rank
-from juesuan_qa.ingest.grid import rows_to_blocks
+from juesuan_qa.ingest.grid import is_meta, rows_to_blocks
 from juesuan_qa.ingest.pdfium_objects import Unreadable, page_objects
 
 log = logging.getLogger(__name__)
@@ -110,10 +111,13 @@ def _drop_running_heads(blocks: list[Block]) -> list[Block]:
 
 
 def read_page(page, number: int) -> list[Block]:
-    """One page: its tables and the text lines between them, in reading order."""
+    """One page: its tables and the text lines between them, in reading order. A table drawn
+    without rulings is read from its words' positions (ingest.positioned)."""
     tables = page.find_tables()
+    words = positioned.words_of(page.extract_words(keep_blank_chars=True, x_tolerance=2, y_tolerance=2))
     boxes = [t.bbox for t in tables]
     items: list[tuple[float, Block]] = []
+    grids: list[tuple[float, list[Row]]] = []
     for table in tables:
         # cells keep their line breaks until the lines above the grid are lifted out: a title and
         # its 编制单位/单位 line printed in one merged cell are two lines, not one run of text
@@ -122,13 +126,19 @@ def read_page(page, number: int) -> list[Block]:
         xs = tuple(round(column.bbox[0], 1) for column in table.columns)
         rows = [Row(None, cells, "\t".join(cells), page=number, xs=xs if len(xs) == len(cells) else ())
                 for cells in grid]
+        grids.append((table.bbox[1], _with_strays(rows, table, words, boxes)))
+    if not tables:
+        for top, bottom, rows in _positioned_tables(words, number):
+            grids.append((top, rows))
+            boxes.append((0, top - 1, page.width, bottom + 1))
+    for top, rows in grids:
         for offset, block in enumerate(rows_to_blocks(rows, number, lift_any=False)):
             if block.kind == "heading":
                 block.text = re.sub(r"\s+", "", block.text)
             for row in block.rows:  # inside the grid a line break is only a narrow cell wrapping
                 row.cells = [c.replace("\n", "") for c in row.cells]
                 row.raw = "\t".join(row.cells)
-            items.append((table.bbox[1] + offset * 0.01, block))
+            items.append((top + offset * 0.01, block))
     outside = page.filter(lambda obj: not _inside(obj, boxes)) if boxes else page
     # y_tolerance 5: figures are often set in another font a point or two off the baseline
     lines = [line for line in outside.extract_text_lines(layout=False, strip=True, y_tolerance=5)
@@ -143,6 +153,55 @@ def read_page(page, number: int) -> list[Block]:
         items.append((line["top"], block))
     items.sort(key=lambda item: item[0])
     return _reflow([block for _, block in items], wrapped)
+
+
+def _with_strays(rows: list[Row], table, words: list[positioned.Word], boxes: list) -> list[Row]:
+    """A ruled grid with the rows a page break left just outside its rulings; their boxes join
+    the grid's, so their words are not read again as text."""
+    columns = [(c.bbox[0], c.bbox[2]) for c in table.columns]
+    if not rows or len(columns) != len(rows[0].cells):
+        return rows
+    x0, top, x1, bottom = table.bbox
+    near = [w for w in words if not _inside_box(w, boxes) and w.x0 >= x0 - 2 and w.x1 <= x1 + 2]
+    pitch = (bottom - top) / max(len(table.rows), 1) * 1.5
+    above, below = positioned.stray_rows(positioned.lines_of(near), columns, top, bottom, pitch)
+    if above or below:
+        boxes.append((x0, top - pitch, x1, bottom + pitch))
+    xs = rows[0].xs
+
+    def row(cells: list[str]) -> Row:
+        return Row(None, cells, "\t".join(cells), page=rows[0].page, xs=xs)
+    return [*map(row, above), *rows, *map(row, below)]
+
+
+def _inside_box(word: positioned.Word, boxes: list) -> bool:
+    x, y = word.middle, (word.top + word.bottom) / 2
+    return any(x0 - 1 <= x <= x1 + 1 and top - 1 <= y <= bottom + 1 for x0, top, x1, bottom in boxes)
+
+
+def _positioned_tables(words: list[positioned.Word], number: int) -> list[tuple[float, float, list[Row]]]:
+    """Tables on a page with no ruled grid: each region below a table title (or the page, when a
+    table goes on from the page before), its title and 单位 lines left to the text."""
+    lines = positioned.lines_of(words)
+    starts = [i for i, line in enumerate(lines) if is_table_title("".join(w.text for w in line))] or [-1]
+    if starts[0] > 0 and any(positioned.has_figure(line) for line in lines[:starts[0]]):
+        starts = [-1, *starts]  # a continuation above the first title
+    out = []
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(lines)
+        region = lines[start + 1:end]
+        while region and _is_meta_line(region[0]):
+            region = region[1:]
+        region = [line for line in region if not _PAGE_NUMBER.match("".join(w.text for w in line))]
+        rows, bottom = positioned.read_rows([w for line in region for w in line], number)
+        if rows:
+            out.append((min(w.top for w in region[0]), bottom, rows))
+    return out
+
+
+def _is_meta_line(line: list[positioned.Word]) -> bool:
+    """公开01表, 部门名称：…, 单位：万元 — printed between a title and its table."""
+    return all(is_meta(w.text) for w in line)
 
 
 def _inside(obj, boxes) -> bool:
