@@ -60,8 +60,9 @@ def test_a_row_a_page_break_left_above_the_grid_joins_it_in_its_columns():
     spans = [(45, 232), (135, 232), (232, 304), (304, 376)]
     line = [Word("206", 50, 67, 90, 100), Word("科学技术支出", 141, 207, 90, 100), Word("1,723.93", 254, 298, 90, 100),
             Word("1,723.93", 326, 370, 90, 100)]
-    above, below = stray_rows([line], spans, top=102, bottom=500, pitch=20)
+    above, below, first, last = stray_rows([line], spans, top=102, bottom=500, pitch=20)
     assert above == [["206", "科学技术支出", "1,723.93", "1,723.93"]] and below == []
+    assert (first, last) == (90, 500)
 
 
 @pytest.fixture(scope="module")
@@ -105,3 +106,11 @@ def test_a_title_and_unit_line_with_no_table_read_under_them_is_reported_not_tak
     disclosure = build_disclosure(blocks, doc_id="x", source="x.pdf", sha256="0")
     assert [(t.type, t.facts) for t in disclosure.tables] == [("totals", 0)]
     assert unread_tables(disclosure) == "1 of 1 printed standard tables gave no figure: 收支总表"
+
+
+def test_a_table_ruled_only_under_its_header_takes_the_rows_below_in_its_columns():
+    spans = [(10, 60), (80, 120)]
+    lines = [[w("合计", 10, y), w("30.00", 99, y, 21)] for y in (110, 126, 142)] + \
+        [[w("注：本表数据四舍五入。", 10, 200)]]
+    above, below, first, last = stray_rows(lines, spans, top=60, bottom=100, pitch=16)
+    assert above == [] and below == [["合计", "30.00"]] * 3 and (first, last) == (60, 150)

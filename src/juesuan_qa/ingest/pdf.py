@@ -164,9 +164,9 @@ def _with_strays(rows: list[Row], table, words: list[positioned.Word], boxes: li
     x0, top, x1, bottom = table.bbox
     near = [w for w in words if not _inside_box(w, boxes) and w.x0 >= x0 - 2 and w.x1 <= x1 + 2]
     pitch = (bottom - top) / max(len(table.rows), 1) * 1.5
-    above, below = positioned.stray_rows(positioned.lines_of(near), columns, top, bottom, pitch)
+    above, below, first, last = positioned.stray_rows(positioned.lines_of(near), columns, top, bottom, pitch)
     if above or below:
-        boxes.append((x0, top - pitch, x1, bottom + pitch))
+        boxes.append((x0, first, x1, last))
     xs = rows[0].xs
 
     def row(cells: list[str]) -> Row:

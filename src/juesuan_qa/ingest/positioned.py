@@ -266,17 +266,23 @@ def read_rows(words: list[Word], page: int | None) -> tuple[list[Row], float]:
 
 
 def stray_rows(lines: list[list[Word]], spans: list[tuple[float, float]], top: float, bottom: float,
-               pitch: float) -> tuple[list[list[str]], list[list[str]]]:
-    """Lines with figures just above or just below a ruled grid, within its columns: rows a page
-    break left outside the rulings (206 科学技术支出 above a continuation page's grid)."""
-    above, below = [], []
-    for line in lines:
-        line_top = min(w.top for w in line)
-        line_bottom = max(w.bottom for w in line)
-        if not has_figure(line) or len({_data_column(w, spans) for w in line}) < 2:
-            continue
-        if 0 <= top - line_bottom <= pitch:
-            above.append(_cells([line], spans))
-        elif 0 <= line_top - bottom <= pitch:
+               pitch: float) -> tuple[list[list[str]], list[list[str]], float, float]:
+    """Lines with figures standing in a ruled grid's columns just above or below it, each within a
+    row's pitch of the grid or of the last line taken: rows a page break left outside the rulings
+    (206 科学技术支出 above a continuation page's grid), or a table ruled only under its header;
+    and the top and bottom of the grid with them."""
+    rows = [line for line in lines if has_figure(line) and len({_data_column(w, spans) for w in line}) >= 2]
+    above: list[list[str]] = []
+    edge = top
+    for line in sorted(rows, key=lambda line: -min(w.top for w in line)):
+        if 0 <= edge - max(w.bottom for w in line) <= pitch:
+            above.insert(0, _cells([line], spans))
+            edge = min(w.top for w in line)
+    first = edge
+    below: list[list[str]] = []
+    edge = bottom
+    for line in sorted(rows, key=lambda line: min(w.top for w in line)):
+        if 0 <= min(w.top for w in line) - edge <= pitch:
             below.append(_cells([line], spans))
-    return above, below
+            edge = max(w.bottom for w in line)
+    return above, below, first, edge
