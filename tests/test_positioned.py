@@ -114,3 +114,45 @@ def test_a_table_ruled_only_under_its_header_takes_the_rows_below_in_its_columns
         [[w("注：本表数据四舍五入。", 10, 200)]]
     above, below, first, last = stray_rows(lines, spans, top=60, bottom=100, pitch=16)
     assert above == [] and below == [["合计", "30.00"]] * 3 and (first, last) == (60, 150)
+
+
+def _sheet(grid: list[list[str]]) -> list:
+    """支出总表 whose printed words are right; `grid` is what the ruled-grid reading made of them."""
+    from juesuan_qa.ingest.blocks import Block, Row
+
+    printed = [("项目", "合计", "基本支出", "项目支出"), ("合计", "30.00", "20.00", "10.00"),
+               ("一般公共服务支出", "18.00", "12.00", "6.00"), ("教育支出", "12.00", "8.00", "4.00")]
+    words = [w(text, x, 20.0 * n, 8 * len(text) if k == 0 else 26) for n, cells in enumerate(printed)
+             for k, (text, x) in enumerate(zip(cells, (10, 200, 260, 320), strict=True))]
+    table = Block("table", "", 3, 2, rows=[Row(None, cells, "\t".join(cells), page=2) for cells in grid],
+                  words=words)
+    return [Block("para", "北京市甲局2026年部门预算", 1, 1), Block("heading", "表3 支出总表", 1, 2),
+            Block("para", "单位：万元", 2, 2), table]
+
+
+def test_a_grid_reading_that_fails_its_checks_is_read_again_from_the_words_and_the_switch_noted():
+    from juesuan_qa.ingest.document import build_disclosure
+
+    cut = [["项目", "合计", "基本支出", "项目支出"], ["合计", "30.00", "20.00", "10.00"],
+           ["一般公共服务支出", "18.00", "2.00", "6.00"], ["教育支出", "12.00", "8.00", "4.00"]]  # 1|2.00 cut
+    disclosure = build_disclosure(_sheet(cut), doc_id="x", source="x.pdf", sha256="0")
+    assert disclosure.tables[0].status == "verified"
+    cell = next(f for f in disclosure.facts if f.row == "一般公共服务支出" and f.column == "基本支出")
+    assert cell.value == 12.0 and any("按文字位置重读" in note for note in disclosure.notes)
+    whole = [cut[0], cut[1], ["一般公共服务支出", "18.00", "12.00", "6.00"], cut[3]]
+    assert not build_disclosure(_sheet(whole), doc_id="y", source="y.pdf", sha256="0").notes  # never read again
+
+
+def test_the_document_s_own_inconsistency_keeps_its_failed_mark():
+    from juesuan_qa.ingest.document import build_disclosure
+
+    blocks = _sheet([["项目", "合计", "基本支出", "项目支出"], ["合计", "30.00", "20.00", "10.00"],
+                     ["一般公共服务支出", "18.00", "12.00", "6.00"], ["教育支出", "12.00", "8.00", "4.00"]])
+    blocks[-1].words = [replace_text(x, "13.00") if x.text == "12.00" and x.x0 == 260 else x for x in blocks[-1].words]
+    blocks[-1].rows[2].cells[2] = "13.00"
+    disclosure = build_disclosure(blocks, doc_id="x", source="x.pdf", sha256="0")
+    assert disclosure.tables[0].status == "failed" and not disclosure.notes
+
+
+def replace_text(word: Word, text: str) -> Word:
+    return Word(text, word.x0, word.x1, word.top, word.bottom)

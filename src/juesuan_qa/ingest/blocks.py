@@ -16,6 +16,21 @@ _CN_SUB = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
 _NUM_ITEM = re.compile(r"^\d+[、.．]")
 
 
+@dataclass(frozen=True)
+class Word:
+    """A word where a PDF page prints it: tables without rulings are read from these."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+    @property
+    def middle(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
 @dataclass
 class Row:
     line: int | None  # 1-based source line; None where the source has pages, not lines (PDF rows)
@@ -36,6 +51,8 @@ class Block:
     rows: list[Row] = field(default_factory=list)
     code: str = ""  # a table title's printed code (公开01表, 表5) when printed apart from the title
     file: str = ""  # set when a disclosure is read from several files
+    # a PDF grid's words where they stand, to read it again by position when its cells fail the checks
+    words: list[Word] = field(default_factory=list)
 
 
 def heading_rank(text: str) -> int:

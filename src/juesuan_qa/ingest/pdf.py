@@ -21,7 +21,7 @@ import re
 from pathlib import Path
 
 from juesuan_qa.ingest import positioned
-from juesuan_qa.ingest.blocks import Block, Row, heading_rank
+from juesuan_qa.ingest.blocks import Block, Row, Word, heading_rank
 from juesuan_qa.ingest.grid import is_meta, rows_to_blocks
 from juesuan_qa.ingest.pdfium_objects import Unreadable, page_objects
 
@@ -117,7 +117,7 @@ def read_page(page, number: int) -> list[Block]:
     words = positioned.words_of(page.extract_words(keep_blank_chars=True, x_tolerance=2, y_tolerance=2))
     boxes = [t.bbox for t in tables]
     items: list[tuple[float, Block]] = []
-    grids: list[tuple[float, list[Row]]] = []
+    grids: list[tuple[float, list[Row], list[Word]]] = []
     for table in tables:
         # cells keep their line breaks until the lines above the grid are lifted out: a title and
         # its 编制单位/单位 line printed in one merged cell are two lines, not one run of text
@@ -126,13 +126,19 @@ def read_page(page, number: int) -> list[Block]:
         xs = tuple(round(column.bbox[0], 1) for column in table.columns)
         rows = [Row(None, cells, "\t".join(cells), page=number, xs=xs if len(xs) == len(cells) else ())
                 for cells in grid]
-        grids.append((table.bbox[1], _with_strays(rows, table, words, boxes)))
+        rows, box = _with_strays(rows, table, words, boxes)
+        inside = [w for w in words if _inside_box(w, [box]) and not (is_meta(w.text) or is_table_title(w.text))]
+        grids.append((table.bbox[1], rows, inside))
     if not tables:
         for top, bottom, rows in _positioned_tables(words, number):
-            grids.append((top, rows))
+            grids.append((top, rows, []))
             boxes.append((0, top - 1, page.width, bottom + 1))
-    for top, rows in grids:
-        for offset, block in enumerate(rows_to_blocks(rows, number, lift_any=False)):
+    for top, rows, inside in grids:
+        blocks = rows_to_blocks(rows, number, lift_any=False)
+        tables_read = [b for b in blocks if b.kind == "table"]
+        if len(tables_read) == 1:
+            tables_read[0].words = inside
+        for offset, block in enumerate(blocks):
             if block.kind == "heading":
                 block.text = re.sub(r"\s+", "", block.text)
             for row in block.rows:  # inside the grid a line break is only a narrow cell wrapping
@@ -155,13 +161,13 @@ def read_page(page, number: int) -> list[Block]:
     return _reflow([block for _, block in items], wrapped)
 
 
-def _with_strays(rows: list[Row], table, words: list[positioned.Word], boxes: list) -> list[Row]:
-    """A ruled grid with the rows a page break left just outside its rulings; their boxes join
-    the grid's, so their words are not read again as text."""
+def _with_strays(rows: list[Row], table, words: list[Word], boxes: list) -> tuple[list[Row], tuple]:
+    """A ruled grid with the rows a page break left just outside its rulings, and its box grown
+    to them; the box joins the others, so their words are not read again as text."""
     columns = [(c.bbox[0], c.bbox[2]) for c in table.columns]
-    if not rows or len(columns) != len(rows[0].cells):
-        return rows
     x0, top, x1, bottom = table.bbox
+    if not rows or len(columns) != len(rows[0].cells):
+        return rows, table.bbox
     near = [w for w in words if not _inside_box(w, boxes) and w.x0 >= x0 - 2 and w.x1 <= x1 + 2]
     pitch = (bottom - top) / max(len(table.rows), 1) * 1.5
     above, below, first, last = positioned.stray_rows(positioned.lines_of(near), columns, top, bottom, pitch)
@@ -171,15 +177,15 @@ def _with_strays(rows: list[Row], table, words: list[positioned.Word], boxes: li
 
     def row(cells: list[str]) -> Row:
         return Row(None, cells, "\t".join(cells), page=rows[0].page, xs=xs)
-    return [*map(row, above), *rows, *map(row, below)]
+    return [*map(row, above), *rows, *map(row, below)], (x0, first, x1, last)
 
 
-def _inside_box(word: positioned.Word, boxes: list) -> bool:
+def _inside_box(word: Word, boxes: list) -> bool:
     x, y = word.middle, (word.top + word.bottom) / 2
     return any(x0 - 1 <= x <= x1 + 1 and top - 1 <= y <= bottom + 1 for x0, top, x1, bottom in boxes)
 
 
-def _positioned_tables(words: list[positioned.Word], number: int) -> list[tuple[float, float, list[Row]]]:
+def _positioned_tables(words: list[Word], number: int) -> list[tuple[float, float, list[Row]]]:
     """Tables on a page with no ruled grid: each region below a table title (or the page, when a
     table goes on from the page before), its title and 单位 lines left to the text."""
     lines = positioned.lines_of(words)
@@ -199,7 +205,7 @@ def _positioned_tables(words: list[positioned.Word], number: int) -> list[tuple[
     return out
 
 
-def _is_meta_line(line: list[positioned.Word]) -> bool:
+def _is_meta_line(line: list[Word]) -> bool:
     """公开01表, 部门名称：…, 单位：万元 — printed between a title and its table."""
     return all(is_meta(w.text) for w in line)
 

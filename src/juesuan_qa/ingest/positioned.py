@@ -13,25 +13,12 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
-from juesuan_qa.ingest.blocks import Row
+from juesuan_qa.ingest.blocks import Row, Word
 from juesuan_qa.textutil import parse_number
 
 MIN_ROWS = 3  # fewer lines with figures are prose that quotes numbers, not a table
 _WRAP_LINES = 2.0  # a wrapped header cell sets its lines at most this many heights apart
 _WRAP = 0.8  # lines closer than this share of the rows' pitch are one cell's text wrapped
-
-
-@dataclass(frozen=True)
-class Word:
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-
-    @property
-    def middle(self) -> float:
-        return (self.x0 + self.x1) / 2
 
 
 def words_of(raw: list[dict]) -> list[Word]:
