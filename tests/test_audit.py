@@ -457,3 +457,17 @@ def test_a_column_over_only_its_memo_items_is_a_part_and_a_memo_column_is_not():
     assert not of(findings, "mismatch") and of(findings, "ok", "row_sum")
     wrong = table_findings(_row_of(title, "合计", {**cells, "部门预算/事业收入": 25.0}, 1))
     assert of(wrong, "mismatch", "row_sum")
+
+
+def test_figures_printed_without_separators_or_trailing_zeros_read_and_add_up():
+    """Jiangsu's 2019 tables: 1276.7, 80, 4335.3 — no thousands separator, trailing zeros dropped."""
+    plain = SYNTHETIC.replace("110.00\t60.00\t50.00", "1276.7\t80\t1196.7").replace(
+        "201\t一般公共服务支出\t100.00\t50.00\t50.00", "201\t一般公共服务支出\t1266.7\t70\t1196.7").replace(
+        "20101\t人大事务\t100.00\t50.00\t50.00", "20101\t人大事务\t1266.7\t70\t1196.7").replace(
+        "2010101\t行政运行\t50.00\t50.00\t", "2010101\t行政运行\t70\t70\t").replace(
+        "2010102\t一般行政管理事务\t50.00\t\t50.00", "2010102\t一般行政管理事务\t1196.7\t\t1196.7")
+    doc = synthetic(plain)
+    total = fact(doc.facts, "公开03表", "本年支出合计", row="合计")
+    assert (total.value, fact(doc.facts, "公开03表", "基本支出", row="合计").value) == (1276.7, 80.0)
+    within = [f for f in table_findings([f for f in doc.facts if f.table == "公开03表"])]
+    assert within and not of(within, "mismatch")
