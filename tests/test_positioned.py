@@ -156,3 +156,15 @@ def test_the_document_s_own_inconsistency_keeps_its_failed_mark():
 
 def replace_text(word: Word, text: str) -> Word:
     return Word(text, word.x0, word.x1, word.top, word.bottom)
+
+
+def test_a_heading_that_names_no_table_types_no_standard_table():
+    """西安司法局: 十、“三公”经费及会议费、培训费情况说明 over a list of meetings (no figure read) is
+    prose with a list, not a 三公经费表 that gave no figure."""
+    from juesuan_qa.ingest.blocks import Block
+    from juesuan_qa.ingest.document import _record
+    from juesuan_qa.ingest.tables import collect_section
+
+    for heading, kind in (("十、“三公”经费及会议费、培训费情况说明", None), ("表13 三公经费支出预算表", "sangong")):
+        title = Block("heading", heading, 1, 2)
+        assert _record(collect_section(title, [Block("para", "单位：万元", 2, 2)]), title, []).type == kind

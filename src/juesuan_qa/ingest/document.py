@@ -333,7 +333,9 @@ _EMPTY_NOTE = re.compile(r"本表无数据|无数据|没有.{0,20}(?:收入|支�
 
 def _record(section: TableSection, title: Block, facts: list[Fact], note: str = "") -> TableRecord:
     note = note or next((text for _, text in section.notes if _EMPTY_NOTE.search(text)), "")
-    return TableRecord(section.code or section.title, section.title, table_type(section.title), section.unit,
+    # a heading that names no table (“三公”经费…情况说明 over a list of meetings) types none
+    kind = table_type(section.title) if is_table_title(fold(section.title)) or facts else None
+    return TableRecord(section.code or section.title, section.title, kind, section.unit,
                        len(facts), page=title.page, line=title.line, note=note, file=title.file)
 
 
