@@ -241,13 +241,12 @@ def build_disclosure(blocks: list[Block], *, doc_id: str, source: str, sha256: s
             _add_table(result, _record(section, title_block, facts))
             continue
         paragraphs = prose_of(body)
-        if table_type(title_block.text) and is_table_title(fold(title_block.text)) \
-                and any(_EMPTY_NOTE.search(b.text) for b in paragraphs[:8]):
+        standard = bool(table_type(title_block.text)) and is_table_title(fold(title_block.text))
+        if standard and any(_EMPTY_NOTE.search(b.text) for b in paragraphs[:8]):
             section = collect_section(title_block, body)  # a standard table printed as a note only
             note = next(b.text for b in paragraphs[:8] if _EMPTY_NOTE.search(b.text))
             _add_table(result, _record(section, title_block, [], note))
-        elif table_type(title_block.text) and is_table_title(fold(title_block.text)) \
-                and any(UNIT.search(b.text) for b in paragraphs[:3]):
+        elif standard and any(UNIT.search(b.text) for b in paragraphs[:3]):
             # a table's title and 单位 line with no grid read under them: kept as a table that gave
             # no figure, so the ingest report names it (kb.unread_tables), never silently prose
             _add_table(result, _record(collect_section(title_block, body), title_block, []))
@@ -260,8 +259,8 @@ def build_disclosure(blocks: list[Block], *, doc_id: str, source: str, sha256: s
 def _checked_reading(title: Block, body: list[Block], doc_id: str, notes: list[str]) -> tuple[TableSection, list[Fact]]:
     """A table's reading that satisfies its own identities. When the ruled grid's cells fail them
     (a merged cell cut, a figure split across cells, a row outside the rulings), the table is read
-    again from where its words stand; that reading is kept only if it fails fewer checks, and the
-    switch is noted. What still fails is the document's own inconsistency, or a reading no
+    again from where its words stand; that reading is kept only if it passes more of the same
+    checks, and the switch is noted. What still fails is the document's own inconsistency, or a reading no
     alternative mends: the table keeps its failed mark either way."""
     section = collect_section(title, body)
     facts = read_table(section, doc_id)
